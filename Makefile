@@ -1,0 +1,20 @@
+# The two commands a newcomer needs are `make run` and `make test` (see README).
+.PHONY: run test setup train lint unit clean
+
+run:
+	@bash scripts/run.sh
+
+test:
+	@bash scripts/test.sh
+
+setup:
+	@bash scripts/setup.sh
+
+train:
+	@bash scripts/train.sh
+
+lint:
+	@.venv/bin/ruff check bot actions tests scripts
+
+clean:
+	rm -rf var models results .pytest_cache .ruff_cache

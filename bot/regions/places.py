@@ -1,0 +1,151 @@
+"""From what an entrepreneur types ("we zitten in hengelo ov", "7511 AB") to a region.
+
+Names are compared on a key that ignores case, accents, hyphens, apostrophes and
+punctuation, so "'s-Hertogenbosch", "s hertogenbosch" and "S-HERTOGENBOSCH" are
+one place. The longest known name inside the text wins ("hengelo ov" before
+"hengelo"). Postcodes are matched against each region's four-digit ranges.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.language import normalize
+from bot.regions.model import PlaceMatch, PlaceResolution, Region
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_FULL_POSTCODE = re.compile(r"(?<![0-9])([1-9][0-9]{3}) ?([A-Za-z]{2})(?![A-Za-z0-9])")
+_BARE_NUMBER = re.compile(r"^[1-9][0-9]{3}$")
+
+# Place names that are also everyday words ("we kampen met", "het leek me", "echt",
+# "best goed"). They count only as the whole answer or right after one of _PLACE_CUES.
+WORD_LIKE_NAMES = frozenset({
+    "axel", "beek", "best", "born", "echt", "enter", "goes", "grave", "handel", "haps",
+    "heel", "horst", "kampen", "leek", "losser", "mill", "sluis", "son", "stein", "well",
+})
+_PLACE_CUES = frozenset({
+    "in", "uit", "te", "bij", "gemeente", "vanuit", "omgeving", "regio", "buurt", "rond",
+    "nabij", "richting", "plaats", "vestiging", "nl",
+})
+# Words that may surround a bare four-digit postcode ("postcode 7511", "in 7511").
+_POSTCODE_FILLER = frozenset({
+    "postcode", "pc", "in", "is", "mijn", "onze", "ons", "het", "de", "we", "wij", "ik",
+    "zitten", "zit", "zijn", "gevestigd", "bedrijf", "nummer", "te", "met",
+})
+# Two-letter Dutch words that follow a number more often than postcode letters do.
+_NOT_POSTCODE_LETTERS = frozenset({
+    "en", "in", "op", "te", "of", "om", "al", "nu", "de", "ik", "is", "er", "we", "ze",
+    "je", "na", "zo", "ja", "uw", "me", "ca", "pp",
+})
+
+
+def place_key(text: str) -> str:
+    """Comparison key of a place name: 'Den  Bosch' and "'s-Hertogenbosch" style tolerant."""
+    return " ".join(_NON_ALNUM.split(normalize(text))).strip()
+
+
+@dataclass(frozen=True)
+class PlaceIndex:
+    """Every known place key with the places it may mean, plus the regions' postcodes."""
+
+    names: dict[str, tuple[PlaceMatch, ...]]
+    postcodes: tuple[tuple[int, int, str], ...]  # (low, high, region id)
+    max_words: int
+
+    @classmethod
+    def build(cls, regions: Iterable[Region]) -> PlaceIndex:
+        names: dict[str, list[PlaceMatch]] = {}
+        postcodes: list[tuple[int, int, str]] = []
+
+        def add(name: str, match: PlaceMatch) -> None:
+            key = place_key(name)
+            found = names.setdefault(key, [])
+            if key and all(m.region_id != match.region_id for m in found):
+                found.append(match)
+
+        for region in regions:
+            for area in region.areas:
+                add(area, PlaceMatch(region.id, area, None))
+            for muni in region.municipalities:
+                for name in (muni.name, *muni.aliases):
+                    add(name, PlaceMatch(region.id, muni.name, muni.name))
+            for muni in region.municipalities:  # villages after all municipality names
+                for place, aliases in muni.places:
+                    for name in (place, *aliases):
+                        add(name, PlaceMatch(region.id, place, muni.name))
+            postcodes += [(lo, hi, region.id) for lo, hi in region.postcodes]
+        names = {k: v for k, v in names.items() if k}
+        max_words = max((len(k.split()) for k in names), default=1)
+        return cls({k: tuple(v) for k, v in names.items()}, tuple(sorted(postcodes)), max_words)
+
+    def region_of_postcode(self, number: int) -> str | None:
+        return next((rid for lo, hi, rid in self.postcodes if lo <= number <= hi), None)
+
+    def resolve(self, text: str) -> PlaceResolution:
+        words = place_key(text or "").split()
+        spans = self._name_spans(words)
+        used = {i for start, end, _ in spans for i in range(start, end)}
+        postcode = _full_postcode(text or "") or _bare_postcode(words, used)
+        postcode_region = self.region_of_postcode(int(postcode[:4])) if postcode else None
+
+        matches = [m for _, _, found in spans for m in found]
+        if matches:
+            region_ids = _unique(m.region_id for m in matches)
+            if postcode_region in region_ids:
+                region_ids = [postcode_region]
+            if len(region_ids) == 1:
+                chosen = next(m for m in matches if m.region_id == region_ids[0])
+                return PlaceResolution("found", region_ids, chosen.place, postcode,
+                                       chosen.municipality, (chosen,))
+            return PlaceResolution("ambiguous", region_ids, matches[0].place, postcode,
+                                   None, tuple(matches))
+        if postcode_region:
+            return PlaceResolution("found", [postcode_region], None, postcode)
+        return PlaceResolution("unknown", [], None, postcode)
+
+    def _name_spans(self, words: Sequence[str]) -> list[tuple[int, int, tuple[PlaceMatch, ...]]]:
+        spans = []
+        i = 0
+        while i < len(words):
+            for n in range(min(self.max_words, len(words) - i), 0, -1):
+                key = " ".join(words[i:i + n])
+                found = self.names.get(key)
+                if found and (key not in WORD_LIKE_NAMES or len(words) == 1
+                              or (i > 0 and words[i - 1] in _PLACE_CUES)):
+                    spans.append((i, i + n, found))
+                    i += n
+                    break
+            else:
+                i += 1
+        return spans
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _full_postcode(text: str) -> str | None:
+    for m in _FULL_POSTCODE.finditer(text):
+        letters = m.group(2)
+        if letters.isupper() or letters.lower() not in _NOT_POSTCODE_LETTERS:
+            return f"{m.group(1)} {letters.upper()}"
+    return None
+
+
+def _bare_postcode(words: Sequence[str], used: set[int]) -> str | None:
+    """A lone four-digit number counts only when the rest of the answer is filler or a place."""
+    for j, word in enumerate(words):
+        if not _BARE_NUMBER.match(word):
+            continue
+        after_cue = j > 0 and words[j - 1] in {"postcode", "pc"}
+        rest_is_filler = all(w in _POSTCODE_FILLER or i in used
+                             for i, w in enumerate(words) if i != j)
+        if after_cue or rest_is_filler:
+            return word
+    return None

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# All tests, in the order a failure is cheapest to find: lint, unit and action tests,
+# data validation, training (cached), test conversations, NLU cross-validation,
+# end-to-end and browser tests against real servers. Fails on the first failure.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+"$ROOT/scripts/setup.sh"
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:5055/webhook}"
+
+step "Lint (ruff)"
+"$VENV/bin/ruff" check bot actions tests scripts
+
+step "Domein in orde met de vragen"
+"$PY" -m bot domain check
+
+step "Regiobestanden controleren"
+"$PY" -m bot regions check
+
+step "Unit-, actie- en integratietests"
+"$PY" -m pytest -q -m "not e2e and not browser" -p no:cacheprovider
+
+step "Rasa-data valideren"
+"$VENV/bin/rasa" data validate --fail-on-warning --data data --domain domain.yml --config config.yml
+
+step "Testgesprekken (rasa test, fout bij elke verkeerde voorspelling)"
+rm -rf results/conversations
+"$VENV/bin/rasa" test core --model models/current.tar.gz --stories tests/conversations \
+  --fail-on-prediction-errors --out results/conversations >"$VAR/log/rasa-test.log" 2>&1 \
+  || { tail -n 40 "$VAR/log/rasa-test.log"; cat results/conversations/failed_test_stories.yml 2>/dev/null | head -80; die "testgesprekken gefaald; zie var/log/rasa-test.log"; }
+
+step "NLU-kruisvalidatie (5 folds)"
+"$PY" scripts/nlu_crossval.py
+
+step "End-to-end- en browsertests (echte servers)"
+"$PY" -m pytest -q -m "e2e or browser" -p no:cacheprovider
+
+step "Alle tests geslaagd"

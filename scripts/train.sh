@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Trains the Rasa model only when training data, domain or config changed since the
+# last model (keyed by a content hash); the model lives in models/ and is never committed.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+"$PY" -m bot domain sync --quiet
+model_hash="$(hash_of data domain.yml config.yml)"
+model="models/leerpunt-$model_hash.tar.gz"
+if [ -f "$model" ]; then
+  step "Model is actueel ($model), niet opnieuw getraind"
+else
+  step "Model trainen (ongeveer een tot twee minuten; log: var/log/train.log)"
+  find models -name 'leerpunt-*.tar.gz' -delete 2>/dev/null || true
+  "$VENV/bin/rasa" train --data data --domain domain.yml --config config.yml --out models \
+    --fixed-model-name "leerpunt-$model_hash" >"$VAR/log/train.log" 2>&1 \
+    || die "trainen mislukt; zie var/log/train.log"
+fi
+ln -sf "leerpunt-$model_hash.tar.gz" models/current.tar.gz

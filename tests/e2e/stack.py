@@ -1,0 +1,213 @@
+"""Starts the real product on free ports for end-to-end tests.
+
+Action server, Rasa server (REST + socket.io, HTTP API with a token), handoff
+worker, a real SMTP server (aiosmtpd) and a real HTTP receiver for the region
+webhooks. Region files are copied so that their webhooks point at the receiver.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+MODEL = ROOT / "models" / "current.tar.gz"
+SECRET = "e2e-test-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Receiver(ThreadingHTTPServer):
+    """An idempotent webhook receiver: remembers every body by idempotency key."""
+
+    daemon_threads = True
+
+    def __init__(self, port: int):
+        self.received: list[dict] = []
+        self.keys: dict[str, int] = {}
+        self.lock = threading.Lock()
+        super().__init__(("127.0.0.1", port), _ReceiverHandler)
+
+
+class _ReceiverHandler(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802 - http.server API
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        server: Receiver = self.server  # type: ignore[assignment]
+        with server.lock:
+            key = self.headers.get("Idempotency-Key") or ""
+            server.keys[key] = server.keys.get(key, 0) + 1
+            server.received.append({"headers": dict(self.headers), "body": body})
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args):  # keep test output quiet
+        pass
+
+
+@dataclass
+class Stack:
+    tmp: Path
+    rasa_port: int
+    actions_port: int
+    token: str
+    receiver: Receiver
+    mails: list = field(default_factory=list)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def talk(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
+        payload = {"sender": sender, "message": text}
+        if metadata:
+            payload["metadata"] = metadata
+        r = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=payload, timeout=60)
+        r.raise_for_status()
+        return r.json()
+
+    def tracker(self, sender: str) -> dict:
+        r = requests.get(f"{self.rasa_url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30)
+        r.raise_for_status()
+        return r.json()
+
+    def start(self, name: str, args: list[str]) -> None:
+        log = (self.tmp / "logs" / f"{name}.log").open("ab")
+        self.processes[name] = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+
+    def stop(self, name: str) -> None:
+        proc = self.processes.pop(name, None)
+        if proc and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    def start_rasa(self) -> None:
+        self.start("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),
+                            "--enable-api", "--auth-token", self.token, "--endpoints", str(self.tmp / "endpoints.yml"),
+                            "--credentials", "credentials.yml"])
+        wait_http(f"{self.rasa_url}/status?token={self.token}", 240, self.tmp / "logs" / "rasa.log")
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text(errors="replace") for p in sorted((self.tmp / "logs").glob("*.log")))
+
+    def close(self) -> None:
+        for name in list(self.processes):
+            self.stop(name)
+        self.receiver.shutdown()
+
+
+def wait_http(url: str, seconds: float, log: Path) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+    raise RuntimeError(f"{url} did not come up in {seconds}s\n{tail}")
+
+
+def _regions_copy(tmp: Path, webhook_url: str) -> tuple[Path, list[str]]:
+    src = ROOT / "bot" / "regions"
+    dst = tmp / "regions"
+    dst.mkdir()
+    secret_envs = []
+    for path in src.glob("*"):
+        if path.suffix not in {".yml", ".yaml", ".json"}:
+            continue
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"(\n\s+url:\s*)https://[^\s]+", rf"\g<1>{webhook_url}", text)
+        secret_envs += re.findall(r"secret_env:\s*([A-Z0-9_]+)", text)
+        (dst / path.name).write_text(text, encoding="utf-8")
+    return dst, secret_envs
+
+
+def start_stack(tmp: Path) -> Stack:
+    from aiosmtpd.controller import Controller
+
+    (tmp / "logs").mkdir(parents=True, exist_ok=True)
+    receiver = Receiver(free_port())
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    mails: list = []
+
+    class _Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+            mails.append({"to": list(envelope.rcpt_tos), "data": envelope.content})
+            return "250 OK"
+
+    smtp_port = free_port()
+    smtp = Controller(_Handler(), hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
+
+    regions_dir, secret_envs = _regions_copy(tmp, f"http://127.0.0.1:{receiver.server_address[1]}/hook")
+    actions_port, rasa_port = free_port(), free_port()
+    (tmp / "endpoints.yml").write_text(
+        f"action_endpoint:\n  url: http://127.0.0.1:{actions_port}/webhook\n"
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp / 'tracker.db'}\n"
+    )
+    env = {
+        **os.environ,
+        "LEERPUNT_REGIONS_DIR": str(regions_dir),
+        "LEERPUNT_DATABASE_URL": f"sqlite:///{tmp / 'leerpunt.db'}",
+        "LEERPUNT_SMTP_HOST": "127.0.0.1",
+        "LEERPUNT_SMTP_PORT": str(smtp_port),
+        "LEERPUNT_MAIL_FROM": "chat@example.org",
+        "LEERPUNT_DELIVERY_BACKOFF_SECONDS": "0.5",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_TELEMETRY_ENABLED": "false",
+        **{name: SECRET for name in secret_envs},
+    }
+    stack = Stack(tmp, rasa_port, actions_port, "e2e-token", receiver, mails, env=env)
+    stack._smtp = smtp  # type: ignore[attr-defined]
+    stack.start("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(actions_port), "--actions", "actions"])
+    stack.start("worker", [sys.executable, "-m", "bot", "handoff", "worker", "--interval", "0.2"])
+    wait_http(f"http://127.0.0.1:{actions_port}/health", 120, tmp / "logs" / "actions.log")
+    stack.start_rasa()
+    return stack
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def buttons(replies: list[dict]) -> list[dict]:
+    return [b for r in replies for b in r.get("buttons") or []]
+
+
+def profile_bodies(receiver: Receiver) -> list[dict]:
+    out = []
+    for item in receiver.received:
+        envelope = json.loads(item["body"])
+        if envelope.get("event") == "handoff.created":
+            out.append(envelope)
+    return out
+
+
+def copy_logs(stack: Stack, dest: Path) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    for log in (stack.tmp / "logs").glob("*.log"):
+        shutil.copy(log, dest / log.name)

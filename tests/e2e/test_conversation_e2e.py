@@ -1,0 +1,145 @@
+"""End-to-end: real Rasa and action servers, Dutch over the REST webhook, real
+webhook receiver and SMTP server for the handoff."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+
+from bot.handoff.profile import validate_profile
+from bot.handoff.webhook import verify_signature
+from tests.e2e.stack import SECRET, buttons, profile_bodies, texts
+
+pytestmark = pytest.mark.e2e
+
+FACT_ANSWERS = {
+    "hoeveel mensen": "we zijn met een stuk of 14 man",
+    "branche": "installatietechniek",
+    "plaats": "Enschede",
+    "regio": "Twente",
+}
+
+
+def _answer_for(replies: list[dict], free_text: bool) -> str:
+    said = texts(replies).lower()
+    for key, answer in FACT_ANSWERS.items():
+        if key in said and "?" in said:
+            return answer
+    options = [b for b in buttons(replies) if "optie" in b["payload"]]
+    if free_text or not options:
+        return "nieuwe jongens lopen mee met een ervaren collega maar tijd voor cursussen is er niet echt"
+    return options[0]["payload"]
+
+
+def run_intake(stack, sender: str, first: str, free_text: bool = True, metadata: dict | None = None) -> tuple[list[str], list[dict]]:
+    """Talk until the first answer (the summary with first steps) arrives; return bot turns."""
+    replies = stack.talk(sender, first, metadata)
+    turns = [texts(replies)]
+    for _ in range(16):
+        if "Eerste stap" in texts(replies):
+            return turns, replies
+        replies = stack.talk(sender, _answer_for(replies, free_text))
+        turns.append(texts(replies))
+    raise AssertionError("no summary after 16 turns:\n" + "\n---\n".join(turns))
+
+
+def test_greeting_asks_what_they_run_into(stack):
+    replies = stack.talk(f"e2e-{uuid.uuid4().hex}", "hoi")
+    assert "waar loop je" in texts(replies).lower()
+    titles = [b["title"] for b in buttons(replies)]
+    assert len(titles) >= 5
+
+
+def test_robot_question_is_answered_honestly(stack):
+    replies = stack.talk(f"e2e-{uuid.uuid4().hex}", "ben je een robot?")
+    assert "digitale assistent" in texts(replies).lower()
+
+
+def test_gibberish_gets_fallback_with_buttons(stack):
+    replies = stack.talk(f"e2e-{uuid.uuid4().hex}", "qwpoeiru zxmcnv")
+    said = texts(replies).lower()
+    assert "begreep" in said or "waar loop je" in said or "vertel" in said
+    assert buttons(replies)
+
+
+def test_full_conversation_hands_off_once_to_webhook_and_mail(stack):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    meta = {"regio": "twente", "bron": "linkedin", "campagne": "najaar"}
+    turns, replies = run_intake(
+        stack, sender, "ik kan geen monteurs vinden en de oude garde gaat met pensioen", metadata=meta
+    )
+    summary = texts(replies)
+    assert any(r.get("image", "").startswith("data:image/png;base64,") for r in replies), "profile chart missing"
+    assert "ja" in [b["title"].lower().split(",")[0] for b in buttons(replies)]
+    bot_questions = sum(t.count("?") > 0 for t in turns[1:])
+    assert bot_questions <= 10, summary
+
+    said = texts(stack.talk(sender, "/bevestigen"))
+    assert "naam" in said.lower()
+    stack.talk(sender, "Jan de Vries")
+    stack.talk(sender, "Installatiebedrijf De Vries")
+    wrong = texts(stack.talk(sender, "jan@devries"))
+    assert "klopt" in wrong.lower() or "nog eens" in wrong.lower()
+    readback = texts(stack.talk(sender, "jan@devries-installatie.nl"))
+    assert "Jan de Vries" in readback and "jan@devries-installatie.nl" in readback
+    done = texts(stack.talk(sender, "/bevestigen"))
+    assert "LP-" in done
+
+    deadline = time.time() + 30
+    while time.time() < deadline and not (profile_bodies(stack.receiver) and stack.mails):
+        time.sleep(0.3)
+    bodies = [b for b in profile_bodies(stack.receiver) if b["profile"].get("conversation_id") == sender]
+    assert len(bodies) == 1
+    profile = bodies[0]["profile"]
+    validate_profile(profile)
+    assert profile["region"]["id"] == "twente"
+    assert profile["source"] == {"bron": "linkedin", "campagne": "najaar"}
+    assert profile["contact"]["email"] == "jan@devries-installatie.nl"
+    assert {t["id"] for t in profile["themes"]} >= {"personeelstekort"}
+    raw = next(item for item in stack.receiver.received if b'"handoff.created"' in item["body"])
+    assert verify_signature(raw["body"], SECRET, raw["headers"].get("X-Leerpunt-Signature"))
+    assert any(profile["reference"].encode() in m["data"] for m in stack.mails)
+
+    tracker = stack.tracker(sender)
+    assert tracker["slots"]["region"] == "twente"
+    assert tracker["slots"]["contact_name"] == "Jan de Vries"
+    assert tracker["slots"]["handoff_consent"] is True
+
+    logs = stack.logs()
+    for personal in ("Jan de Vries", "jan@devries-installatie.nl", "Installatiebedrijf De Vries"):
+        assert personal not in logs, f"personal data in logs: {personal}"
+
+
+def test_refused_consent_stores_nothing_personal(stack):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    run_intake(stack, sender, "mijn beste mensen lopen weg naar de concurrent", free_text=False,
+               metadata={"regio": "twente"})
+    said = texts(stack.talk(sender, "/ontkennen"))
+    assert "geen gegevens" in said.lower()
+    slots = stack.tracker(sender)["slots"]
+    assert slots["handoff_consent"] is False
+    for slot in ("contact_name", "company_name", "contact_email", "contact_phone", "consent_record"):
+        assert slots[slot] is None
+    assert not [b for b in profile_bodies(stack.receiver) if b["profile"].get("conversation_id") == sender]
+
+
+def test_detour_inside_intake_continues_where_it_was(stack):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    stack.talk(sender, "nieuwe mensen zijn pas na een half jaar echt productief")
+    before = stack.tracker(sender)["slots"]["requested_slot"]
+    assert before
+    said = texts(stack.talk(sender, "wat kost dit eigenlijk?"))
+    assert "gratis" in said.lower()
+    assert stack.tracker(sender)["slots"]["requested_slot"] == before
+
+
+def test_restart_forgets_the_conversation(stack):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    stack.talk(sender, "ik kan geen personeel vinden")
+    said = texts(stack.talk(sender, "opnieuw beginnen"))
+    assert "waar loop je" in said.lower()
+    slots = stack.tracker(sender)["slots"]
+    assert slots["themes"] in (None, [])
+    assert slots["requested_slot"] is None
