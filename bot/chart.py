@@ -11,6 +11,7 @@ import base64
 import io
 import textwrap
 from collections.abc import Sequence
+from functools import lru_cache
 
 import matplotlib
 
@@ -32,7 +33,12 @@ LEVEL_TEXT = {"sterk": "sterk", "op weg": "op weg", "aandachtspunt": "aandachtsp
 
 def profile_chart_png(dimensions: Sequence[tuple[str, int | None, str]]) -> bytes:
     """A PNG bar chart of ``(label, score or None, level)`` per dimension, top to bottom."""
-    rows = list(dimensions)
+    return _render(tuple((str(label), score, str(level)) for label, score, level in dimensions))
+
+
+@lru_cache(maxsize=32)
+def _render(rows: tuple[tuple[str, int | None, str], ...]) -> bytes:
+    # Cached: rendering takes ~0.2 s and the same profile is drawn for chat, mail and resends.
     height = 0.95 * max(1, len(rows)) + 0.8
     fig = Figure(figsize=(6.4, height), dpi=100)
     ax = fig.add_axes((0.03, 0.02, 0.94, 0.96))
@@ -66,14 +72,14 @@ def profile_chart_png(dimensions: Sequence[tuple[str, int | None, str]]) -> byte
 
 
 def _optimise(png: bytes) -> bytes:
-    """Shrink to a palette image when Pillow is available (it comes with matplotlib)."""
+    """Shrink to a 64-colour palette (about a third of the size) with Pillow, a matplotlib dependency."""
     try:
         from PIL import Image
     except ImportError:  # pragma: no cover - Pillow is a matplotlib dependency
         return png
     image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=64, dither=Image.NONE)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")
     return out.getvalue()
 
 

@@ -26,6 +26,7 @@ from bot.yamlio import ConfigError, load_validated
 
 __all__ = [
     "MAX_HEADCOUNT",
+    "dutch_number",
     "SECTORS_PATH",
     "CompanyFacts",
     "Sector",
@@ -99,8 +100,9 @@ def dutch_number(word: str) -> int | None:
     if "duizend" in word:
         head, _, tail = word.partition("duizend")
         factor = 1 if not head else _below_1000(head)
-        rest = 0 if not tail else _below_1000(tail[2:] if tail.startswith("en") and
-                                              _below_1000(tail) is None else tail)
+        if tail.startswith("en") and _below_1000(tail) is None:
+            tail = tail[2:]  # 'duizendenvijftig'
+        rest = _below_1000(tail) if tail else 0
         if factor is None or rest is None:
             return None
         return factor * 1000 + rest
@@ -155,7 +157,7 @@ _PEOPLE_SUFFIXES = (
 _SKIP_BEFORE_NOUN = frozenset(
     """
     vaste vast fulltime parttime eigen ervaren goede jonge fijne flexibele flex tijdelijke
-    echte betaalde losse externe interne technische man+ extra allround hele
+    echte betaalde losse externe interne technische extra allround hele
     """.split()
 )
 # A number directly followed by one of these is not a headcount.
@@ -181,16 +183,21 @@ _FOLLOW_OK = frozenset(
     """.split()
 )
 _CONNECTORS = frozenset({"en", "plus", "+", ",", "&", "nog", "daarnaast", "naast", "ook"})
-_SUBSET_WORDS = frozenset({"waarvan", "waaronder", "daarvan", "ervan", "wie", "inclusief",
-                           "incl", "totaal", "daaronder"})
-_CURRENT_MARKERS = frozenset({"nu", "inmiddels", "tegenwoordig", "momenteel", "gegroeid",
-                              "sindsdien", "intussen"})
-_PAST_MARKERS = frozenset({"begonnen", "gestart", "startten", "begon", "startte", "vroeger",
-                           "toen", "destijds", "ooit", "waren", "was", "had", "hadden"})
-_FUTURE_MARKERS = frozenset({"willen", "wil", "straks", "doel", "ambitie", "volgend",
-                             "groeien", "uitbreiden", "verwachten", "hopen", "zoeken", "zoek",
-                             "vacature", "vacatures", "nodig", "aannemen", "werven", "extra",
-                             "erbij", "tekort", "missen", "kwijt"})
+_SUBSET_WORDS = frozenset("waarvan waaronder daarvan ervan wie inclusief incl daaronder".split())
+_ADJECTIVE_ENDINGS = ("e", "isch", "ig", "lijk", "baar", "ren", "den")
+# Words shortly before a number that say it is today's figure, a past one or a wish.
+_CURRENT_MARKERS = frozenset(
+    "nu inmiddels tegenwoordig momenteel gegroeid sindsdien intussen totaal".split()
+)
+_PAST_MARKERS = frozenset(
+    "begonnen gestart startten begon startte vroeger toen destijds ooit waren was had hadden".split()
+)
+_FUTURE_MARKERS = frozenset(
+    """
+    willen wil straks doel ambitie volgend groeien uitbreiden verwachten hopen zoeken zoek
+    vacature vacatures nodig aannemen werven extra erbij tekort missen kwijt
+    """.split()
+)
 _LOWER_MODIFIERS = ("bijna", "nog geen", "net geen", "minder dan", "onder de", "krap")
 _SELF_WORDS = frozenset({"ik", "ikzelf", "mezelf", "mijzelf", "mij"})
 _POSSESSIVES = frozenset({"mijn", "mn", "een", "onze", "ons"})
@@ -202,6 +209,7 @@ _SINGLE_PERSON_WORDS = frozenset(
     leerling oproepkracht vriendin vriend
     """.split()
 )
+_UNIT_FOLLOWERS = _CONNECTORS | {"met", "zelf", "samen", "erbij", "of"}
 _COLLECTIVE_CONTEXT = frozenset({"zn", "z'n", "zijn", "ons", "onze", "hun", "wij", "we", "m'n"})
 _ONE_PERSON = re.compile(
     r"\b(eenmanszaak|eenmansbedrijf|zzp|zzper|zzp'er|zelfstandige zonder personeel|"
@@ -241,7 +249,9 @@ def _digits_value(raw: str) -> float | None:
 
 
 def _preprocess(text: str) -> str:
-    text = normalize(html.unescape(text or ""))
+    # 'één' with accents is the number one; plain 'een' is almost always the article.
+    text = re.sub(r"(?i)(?<!\w)(?:één|eén|éen)(?!\w)", " 1 ", html.unescape(text or ""))
+    text = normalize(text)
     text = text.replace("±", " ongeveer ").replace("+/-", " ongeveer ").replace("+-", " ongeveer ")
     text = text.replace("–", "-").replace("—", "-")
     text = re.sub(r"\b24/7\b", " ", text)
@@ -380,10 +390,6 @@ def _words_before(toks: list[_Tok], i: int, n: int) -> list[str]:
     return [t.text for t in toks[max(0, i - n) : i]]
 
 
-def _phrase_before(toks: list[_Tok], i: int, n: int) -> str:
-    return " ".join(_words_before(toks, i, n))
-
-
 def _number_candidates(toks: list[_Tok]) -> list[_Candidate]:
     cands: list[_Candidate] = []
     i = 0
@@ -414,12 +420,23 @@ def _score_number(toks: list[_Tok], i: int) -> _Candidate | None:
     # Look forward: skip adjectives and a '+' ('50+ man'), then classify the next word.
     j = last + 1
     skipped = 0
-    while j < len(toks) and skipped < 2 and (
-        toks[j].text in _SKIP_BEFORE_NOUN
-        or (toks[j].text == "+" and not _is_number(toks[j + 1] if j + 1 < len(toks) else None))
+    while (
+        j < len(toks)
+        and skipped < 2
+        and (
+            toks[j].text in _SKIP_BEFORE_NOUN
+            or (toks[j].text == "+" and not _is_number(toks[j + 1] if j + 1 < len(toks) else None))
+        )
     ):
         j += 1
         skipped += 1
+    if (
+        j + 1 < len(toks)
+        and not _is_people_word(toks[j].text)
+        and toks[j].text.endswith(_ADJECTIVE_ENDINGS)
+        and _is_people_word(toks[j + 1].text)
+    ):
+        j += 1  # '12 pedagogisch medewerkers', '8 ervaren monteurs'
     nxt = toks[j].text if j < len(toks) else ""
     after = " ".join(t.text for t in toks[j : j + 3])
 
@@ -473,6 +490,9 @@ def _unit_candidates(toks: list[_Tok]) -> list[_Candidate]:
     """Single named people: 'ik', 'mijn vrouw', 'een collega', 'mijn compagnon'."""
     out: list[_Candidate] = []
     for i, tok in enumerate(toks):
+        follower = toks[i + 1] if i + 1 < len(toks) else None
+        if not (follower is None or follower.text in _UNIT_FOLLOWERS or _is_number(follower)):
+            continue  # 'ik heb 5 man': a subject of a clause, not one of a list of people
         if tok.text in _SELF_WORDS:
             out.append(_Candidate(i, i, 1, _STRONG, "unit"))
         elif (
@@ -488,15 +508,17 @@ def _unit_candidates(toks: list[_Tok]) -> list[_Candidate]:
 def _joined(toks: list[_Tok], left: _Candidate, right: _Candidate) -> bool:
     """Whether two mentions add up: '2 vennoten en 6 man', 'ik en 3 jongens'."""
     between = [t.text for t in toks[left.end + 1 : right.start]]
-    if len(between) > 5 or any(w in _SUBSET_WORDS for w in between):
+    if len(between) > 5 or any(w in _SUBSET_WORDS or w == "totaal" for w in between):
         return False
     if {left.kind, right.kind} == {"people", "fte"}:
         return False
     has_unit = "unit" in (left.kind, right.kind)
     if has_unit:
-        allowed = _CONNECTORS | {"met", "samen", "mijn", "mn"}
-        return bool(between) and all(w in allowed for w in between) and any(
-            w in _CONNECTORS or w == "met" for w in between
+        allowed = _CONNECTORS | {"met", "samen", "mijn", "mn", "zelf"}
+        return (
+            bool(between)
+            and all(w in allowed for w in between)
+            and any(w in _CONNECTORS or w == "met" for w in between)
         )
     if not any(w in _CONNECTORS for w in between):
         return False
@@ -517,10 +539,7 @@ def parse_company_size(text: str) -> int | None:
     Numbers next to people words win over bare numbers; years, postcodes, hours,
     euros, percentages and ages are ignored. The owner is only added when named.
     """
-    try:
-        toks = _tokenize(text)
-    except RecursionError:  # pragma: no cover - defensive, tokens are flat
-        return None
+    toks = _tokenize(text)
     numbers = [c for c in _number_candidates(toks) if c.score >= _MIN_SCORE]
     if any(c.kind == "people" for c in numbers):
         numbers = [c for c in numbers if c.kind != "fte" or c.score > _STRONG]
@@ -661,7 +680,7 @@ def _default_sectors() -> tuple[Sector, ...]:
 
 
 def _within_one_edit(a: str, b: str) -> bool:
-    """True when a and b differ by at most one insertion, deletion or substitution."""
+    """True when a and b differ by at most one insertion, deletion, substitution or swap."""
     if abs(len(a) - len(b)) > 1:
         return False
     if len(a) > len(b):
@@ -670,7 +689,8 @@ def _within_one_edit(a: str, b: str) -> bool:
     while i < len(a) and a[i] == b[i]:
         i += 1
     if len(a) == len(b):
-        return a[i + 1 :] == b[i + 1 :]
+        swapped = a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]
+        return a[i + 1 :] == b[i + 1 :] or swapped
     return a[i:] == b[i + 1 :]
 
 
@@ -684,13 +704,16 @@ def _part_match(token: str, term: str) -> bool:
 
 
 def _fuzzy_match(token: str, term: str) -> bool:
-    """One typo in a longer word: 'instalatiebedrijf', 'loodgietter'."""
-    if len(term) < 7 or len(token) < 6:
+    """One typo in a longer word or the start of a compound: 'instalatiebedrijf', 'restaurnat'.
+
+    Only at the start of the word: compound tails such as 'bedrijf' are shared by many
+    sectors, so 'familiebedrijf' must not pass for 'itbedrijf'.
+    """
+    if len(term) < 7 or len(token) < 6 or token[0] != term[0]:
         return False
-    for size in (len(term) - 1, len(term), len(term) + 1):
-        if _within_one_edit(token[:size], term) or _within_one_edit(token[-size:], term):
-            return True
-    return False
+    return any(
+        _within_one_edit(token[:size], term) for size in (len(term) - 1, len(term), len(term) + 1)
+    )
 
 
 def _sector_words(text: str) -> tuple[list[str], str]:

@@ -13,6 +13,8 @@ import itertools
 import logging
 import threading
 import time
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -43,10 +45,39 @@ class MaildirSink:
         return "250 Message accepted for delivery"
 
 
+class MemorySink:
+    """aiosmtpd handler that keeps parsed messages in memory (tests and the benchmark)."""
+
+    def __init__(self, on_message=None):
+        self.messages: list[tuple[list[str], EmailMessage]] = []
+        self.on_message = on_message
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd API
+        msg = message_from_bytes(envelope.original_content or envelope.content,
+                                 policy=policy.default)
+        with self._lock:
+            self.messages.append((list(envelope.rcpt_tos), msg))
+        if self.on_message is not None:
+            self.on_message(msg)
+        return "250 Message accepted for delivery"
+
+    def by_message_id(self) -> dict[str, int]:
+        """How often each Message-ID arrived (an idempotent mailbox keeps one of each)."""
+        counts: dict[str, int] = {}
+        with self._lock:
+            for _rcpt, msg in self.messages:
+                counts[msg["Message-ID"]] = counts.get(msg["Message-ID"], 0) + 1
+        return counts
+
+
 def start(port: int = 8025, directory: str | Path | None = None,
-          host: str = "127.0.0.1") -> Controller:
-    """Start the sink in a background thread; call ``.stop()`` on the result to end it."""
-    handler = MaildirSink(directory or PROJECT_DIR / "var" / "mail")
+          host: str = "127.0.0.1", handler=None) -> Controller:
+    """Start a sink in a background thread; call ``.stop()`` on the result to end it.
+
+    Writes ``.eml`` files to ``directory`` unless another ``handler`` is given.
+    """
+    handler = handler or MaildirSink(directory or PROJECT_DIR / "var" / "mail")
     controller = Controller(handler, hostname=host, port=port)
     controller.start()
     return controller
@@ -60,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="where to write .eml files (var/mail)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # aiosmtpd logs every envelope address at INFO; addresses do not belong in a log.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     controller = start(args.port, args.dir, args.host)
     log.info("dev mail sink on %s:%s, writing to %s", args.host, args.port, args.dir)
     try:

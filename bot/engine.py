@@ -182,7 +182,10 @@ def score_text(fw: Framework, text: str, dimensions: Iterable[str] | None = None
         for sign, patterns in ((1, dim.positive), (-1, dim.negative)):
             for m in find_all(patterns, doc):
                 direction = -sign if m.negated else sign
-                strength = 0.7 if not m.negated else 0.6
+                # Longer phrases are more specific, so more reliable than one word.
+                strength = min(0.9, 0.6 + 0.1 * (len(m.positions) - 1))
+                if m.negated:
+                    strength *= 0.85
                 if m.hedged:
                     strength *= 0.5
                 pulls.append(direction * strength)
@@ -353,12 +356,12 @@ def _reason(fw: Framework, profile: Profile, themes: Sequence[str], lever_id: st
         and profile.dimensions[d].level != LEVEL_STRONG
     ]
     if weak:
-        worst = min(weak, key=lambda ds: ds.score)
-        return f"U gaf aan dat {fw.dimensions[worst.dimension_id].weak_phrase.rstrip('.')}: {why}."
+        worst = max(weak, key=lambda ds: lever.dimensions[ds.dimension_id] * (100 - ds.score))
+        return f"Je gaf aan dat {fw.dimensions[worst.dimension_id].weak_phrase.rstrip('.')}: {why}."
     known_themes = [t for t in (themes or profile.themes) if t in fw.themes]
     if known_themes:
         best = max(known_themes, key=lambda t: fw.themes[t].dimensions.get(driver, 0.0))
-        return f"Past bij wat u vertelde over {fw.themes[best].about}: {why}."
+        return f"Past bij wat je vertelde over {fw.themes[best].about}: {why}."
     return f"{lever.why.rstrip('.')}."
 
 

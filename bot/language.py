@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 
@@ -17,10 +18,30 @@ logger = logging.getLogger(__name__)
 MODEL_NAME = "nl_core_news_sm"
 
 
+def _import_spacy():
+    """Import spaCy without letting thinc import TensorFlow (15 s, unused here).
+
+    thinc probes for TensorFlow at import time; Rasa installs it, but our Dutch
+    pipeline never needs it. The block is lifted right after the import, so a
+    later ``import tensorflow`` elsewhere in the process still works.
+    """
+    if "tensorflow" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["tensorflow"] = None  # type: ignore[assignment]  # makes `import tensorflow` fail fast
+    try:
+        import spacy
+    finally:
+        if sys.modules.get("tensorflow", 0) is None:
+            del sys.modules["tensorflow"]
+    return spacy
+
+
 @lru_cache(maxsize=1)
 def get_nlp():
     """Return the Dutch spaCy pipeline (cached for the process)."""
-    import spacy
+    spacy = _import_spacy()
 
     try:
         nlp = spacy.load(MODEL_NAME, exclude=["ner", "parser"])

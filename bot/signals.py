@@ -62,11 +62,13 @@ HEDGES = frozenset(
 )
 # Words that end a clause for negation scope (besides punctuation).
 CLAUSE_BREAKS = frozenset({"maar", "want", "en", "dus", "terwijl", "alleen", "toch", "behalve"})
+# Words that start a subordinate clause: they end negation scope but phrases may span them.
+SCOPE_BREAKS = frozenset({"als", "omdat", "wanneer", "zodat", "zodra", "voordat", "nadat", "tenzij"})
 
 # Prefixes of Dutch separable verbs ("meelopen" -> "lopen ... mee").
 _PARTICLES = (
     "mee", "samen", "terug", "door", "voor", "over", "uit", "aan", "af", "bij",
-    "in", "op", "na", "om", "toe", "weg", "mede",
+    "in", "op", "toe", "weg",
 )
 _SUFFIXES = ("'s", "ende", "en", "es", "de", "te", "s", "t", "d", "e")
 _DOUBLE = re.compile(r"([aeiou])\1|([b-df-hj-np-tv-z])\2")
@@ -87,7 +89,9 @@ def stem(word: str) -> str:
 
 @lru_cache(maxsize=200000)
 def _one_typo_apart(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` differ by one insertion, deletion, substitution or swap."""
+    """True when ``a`` and ``b`` differ by one insertion, deletion or swap of letters,
+    or (for words of 7+ letters) one substituted letter. Short words with one letter
+    replaced are too often other real words ("vieren" / "voeren")."""
     if a == b:
         return True
     la, lb = len(a), len(b)
@@ -96,7 +100,7 @@ def _one_typo_apart(a: str, b: str) -> bool:
     if la == lb:
         diff = [i for i in range(la) if a[i] != b[i]]
         if len(diff) == 1:
-            return True
+            return la >= 7
         return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
     if la > lb:
         a, b = b, a
@@ -114,6 +118,7 @@ class Word:
     lemma: str
     stem: str
     is_break: bool  # punctuation or a clause-breaking conjunction
+    is_scope_break: bool = False  # starts a subordinate clause (ends negation scope only)
 
 
 @dataclass(frozen=True)
@@ -137,7 +142,9 @@ def analyse(text: str) -> Doc:
             words.append(Word(surface, surface, surface, True))
             continue
         lemma = normalize(tok.lemma_ or surface)
-        words.append(Word(surface, lemma, stem(surface), surface in CLAUSE_BREAKS))
+        words.append(
+            Word(surface, lemma, stem(surface), surface in CLAUSE_BREAKS, surface in SCOPE_BREAKS)
+        )
     return Doc(text, tuple(words))
 
 
@@ -150,11 +157,16 @@ class Slot:
     def matches(self, word: Word) -> bool:
         if word.is_break and word.text not in self.alternatives:
             return False
-        return any(_alt_matches(alt, word) for alt in self.alternatives)
+        return _slot_matches(self.alternatives, word.text, word.lemma, word.stem)
 
 
-def _alt_matches(alt: str, word: Word) -> bool:
-    forms = (word.text, word.lemma)
+@lru_cache(maxsize=500000)
+def _slot_matches(alternatives: tuple[str, ...], text: str, lemma: str, word_stem: str) -> bool:
+    return any(_alt_matches(alt, text, lemma, word_stem) for alt in alternatives)
+
+
+def _alt_matches(alt: str, text: str, lemma: str, word_stem: str) -> bool:
+    forms = (text, lemma)
     if alt.startswith("*") and alt.endswith("*") and len(alt) > 2:
         core = alt[1:-1]
         return any(core in f for f in forms)
@@ -166,9 +178,9 @@ def _alt_matches(alt: str, word: Word) -> bool:
         return any(f.endswith(core) for f in forms)
     if alt in forms:
         return True
-    if len(alt) >= 4 and stem(alt) == word.stem and len(word.stem) >= 3:
+    if len(alt) >= 4 and len(word_stem) >= 3 and stem(alt) == word_stem:
         return True
-    return len(alt) >= 5 and len(word.text) >= 5 and _one_typo_apart(alt, word.text)
+    return len(alt) >= 5 and len(text) >= 5 and _one_typo_apart(alt, text)
 
 
 @dataclass(frozen=True)
@@ -210,9 +222,11 @@ def compile_pattern(raw: str) -> Pattern:
             core = alt.rstrip("*")
             for particle in _PARTICLES:
                 rest = core[len(particle) :]
-                if core.startswith(particle) and len(rest) >= 4 and not alt.startswith("*"):
+                # Only verbs split ("meelopen", "uitleggen"), not nouns ("uitdaging").
+                is_verb = alt.endswith("*") or core.endswith("en")
+                if core.startswith(particle) and len(rest) >= 4 and is_verb and not alt.startswith("*"):
                     rest_alt = rest + ("*" if alt.endswith("*") else "")
-                    variants.append((Slot((particle,)), Slot((rest_alt, stem(rest) + "*"))))
+                    variants.append((Slot((particle,)), Slot((rest_alt,))))
                     break
     has_negator = any(a.strip("*") in NEGATORS for s in slots for a in s.alternatives)
     return Pattern(raw, tuple(variants), has_negator)
@@ -230,14 +244,17 @@ class Match:
 
 
 def _window(n_slots: int) -> int:
-    return max(4, n_slots + 4)
+    return n_slots + 5
 
 
 def _find_variant(slots: Sequence[Slot], doc: Doc) -> tuple[int, ...] | None:
     words = doc.words
-    candidates = [[i for i, w in enumerate(words) if slot.matches(w)] for slot in slots]
-    if any(not c for c in candidates):
-        return None
+    candidates = []
+    for slot in slots:
+        found = [i for i, w in enumerate(words) if slot.matches(w)]
+        if not found:
+            return None
+        candidates.append(found)
     window = _window(len(slots))
     for start in candidates[0]:
         chosen = [start]
@@ -246,7 +263,7 @@ def _find_variant(slots: Sequence[Slot], doc: Doc) -> tuple[int, ...] | None:
             lo, hi = min(chosen), max(chosen)
             best = next(
                 (i for i in cands if i not in chosen and max(hi, i) - min(lo, i) < window
-                 and not _break_between(words, min(lo, i), max(hi, i))),
+                 and not _break_between(words, min(lo, i), max(hi, i), chosen)),
                 None,
             )
             if best is None:
@@ -258,15 +275,20 @@ def _find_variant(slots: Sequence[Slot], doc: Doc) -> tuple[int, ...] | None:
     return None
 
 
-def _break_between(words: Sequence[Word], lo: int, hi: int) -> bool:
-    return any(words[k].is_break for k in range(lo + 1, hi))
+def _break_between(words: Sequence[Word], lo: int, hi: int, used: Sequence[int] = ()) -> bool:
+    return any(words[k].is_break and k not in used for k in range(lo + 1, hi))
 
 
 def _clause(words: Sequence[Word], positions: tuple[int, ...]) -> tuple[int, int]:
+    """Negation scope around a match: up to 6 words before and 6 after, within the clause."""
     lo, hi = positions[0], positions[-1]
     while lo > 0 and not words[lo - 1].is_break and positions[0] - lo < 6:
+        if words[lo - 1].is_scope_break:
+            lo -= 1  # "als" itself belongs to the clause it opens
+            break
         lo -= 1
-    while hi < len(words) - 1 and not words[hi + 1].is_break and hi - positions[-1] < 4:
+    while (hi < len(words) - 1 and not words[hi + 1].is_break and not words[hi + 1].is_scope_break
+           and hi - positions[-1] < 6):
         hi += 1
     return lo, hi
 

@@ -71,9 +71,7 @@ def _upsert(conn, key: dict) -> None:
         conn.execute(stmt)
         return
     where = [usage_counts.c[k] == v for k, v in key.items()]
-    result = conn.execute(
-        update(usage_counts).where(*where).values(count=usage_counts.c.count + 1)
-    )
+    result = conn.execute(update(usage_counts).where(*where).values(count=usage_counts.c.count + 1))
     if result.rowcount == 0:
         conn.execute(usage_counts.insert().values(**key, count=1))
 
@@ -147,7 +145,8 @@ def totals(
             if event in EVENTS:
                 grouped.setdefault((region, source), {})[event] = int(count or 0)
     return [
-        UsageTotals(region, source, **counts) for (region, source), counts in sorted(grouped.items())
+        UsageTotals(region, source, **counts)
+        for (region, source), counts in sorted(grouped.items())
     ]
 
 

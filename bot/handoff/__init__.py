@@ -18,7 +18,7 @@ from bot.handoff.consent import (
     has_consent,
     withdraw,
 )
-from bot.handoff.outbox import ConsentMissing, HandoffOutbox, Target
+from bot.handoff.outbox import ConsentMissing, HandoffOutbox, Target, targets_from_region
 from bot.handoff.profile import ProfileError, build_profile, validate_profile
 
 __all__ = [
@@ -32,5 +32,6 @@ __all__ = [
     "consent_text",
     "has_consent",
     "validate_profile",
+    "targets_from_region",
     "withdraw",
 ]

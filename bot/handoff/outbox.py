@@ -112,6 +112,23 @@ class Target:
         return cls("email", address)
 
 
+def targets_from_region(handoff: dict | None) -> list[Target]:
+    """Targets from a region file's ``handoff`` block.
+
+    Shape: ``{webhook: {url, secret_env}, email: address}``; either may be
+    absent, ``email`` may also be a list of addresses.
+    """
+    handoff = handoff or {}
+    targets: list[Target] = []
+    hook = handoff.get("webhook")
+    if hook:
+        targets.append(Target.webhook(hook["url"], hook["secret_env"]))
+    emails = handoff.get("email") or []
+    for address in [emails] if isinstance(emails, str) else emails:
+        targets.append(Target.email(address))
+    return targets
+
+
 @dataclass
 class Delivery:
     """One claimed delivery, as the worker sees it."""

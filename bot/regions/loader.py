@@ -267,6 +267,7 @@ def _build(path: Path, data: dict, framework: Any, problems: list[Problem]) -> R
     if framework is not None:
         added = _check_questions(path, questions, framework, problems)
         _check_overrides(path, wording.get("overrides", {}), framework, added, problems)
+        _check_sectors(path, data.get("coaches", []), problems)
     webhook = handoff.get("webhook")
     return Region(
         id=data["id"],
@@ -348,6 +349,19 @@ def _check_overrides(path: Path, overrides: Mapping[str, str], framework: Any, a
             problems.append((str(path), f"wording.overrides.{key}", f"onbekende tekstsleutel '{key}'"
                              f"{_suggest(key, sorted(known))}; zie python -m bot.regions texts "
                              "<regio> voor alle sleutels"))
+
+
+def _check_sectors(path: Path, coaches: list[Mapping[str, Any]], problems: list[Problem]) -> None:
+    try:
+        from bot.company import load_sectors
+    except ImportError:
+        return
+    known = [s.id for s in load_sectors()]
+    for ci, coach in enumerate(coaches):
+        for si, sector in enumerate(coach.get("sectors", [])):
+            if sector not in known:
+                problems.append((str(path), f"coaches[{ci}].sectors[{si}]", f"onbekende branche "
+                                 f"'{sector}'{_suggest(sector, known)}; bekende branches: {', '.join(known)}"))
 
 
 def _suggest(word: str, known: list[str]) -> str:

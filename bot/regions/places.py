@@ -51,16 +51,19 @@ class PlaceIndex:
     """Every known place key with the places it may mean, plus the regions' postcodes."""
 
     names: dict[str, tuple[PlaceMatch, ...]]
+    spellings: dict[str, str]  # key -> the name as first written in a region file
     postcodes: tuple[tuple[int, int, str], ...]  # (low, high, region id)
     max_words: int
 
     @classmethod
     def build(cls, regions: Iterable[Region]) -> PlaceIndex:
         names: dict[str, list[PlaceMatch]] = {}
+        spellings: dict[str, str] = {}
         postcodes: list[tuple[int, int, str]] = []
 
         def add(name: str, match: PlaceMatch) -> None:
             key = place_key(name)
+            spellings.setdefault(key, name)
             found = names.setdefault(key, [])
             if key and all(m.region_id != match.region_id for m in found):
                 found.append(match)
@@ -78,7 +81,8 @@ class PlaceIndex:
             postcodes += [(lo, hi, region.id) for lo, hi in region.postcodes]
         names = {k: v for k, v in names.items() if k}
         max_words = max((len(k.split()) for k in names), default=1)
-        return cls({k: tuple(v) for k, v in names.items()}, tuple(sorted(postcodes)), max_words)
+        return cls({k: tuple(v) for k, v in names.items()}, spellings, tuple(sorted(postcodes)),
+                   max_words)
 
     def region_of_postcode(self, number: int) -> str | None:
         return next((rid for lo, hi, rid in self.postcodes if lo <= number <= hi), None)
@@ -87,6 +91,7 @@ class PlaceIndex:
         words = place_key(text or "").split()
         spans = self._name_spans(words)
         used = {i for start, end, _ in spans for i in range(start, end)}
+        typed = [self.spellings[" ".join(words[start:end])] for start, end, _ in spans]
         postcode = _full_postcode(text or "") or _bare_postcode(words, used)
         postcode_region = self.region_of_postcode(int(postcode[:4])) if postcode else None
 
@@ -99,8 +104,7 @@ class PlaceIndex:
                 chosen = next(m for m in matches if m.region_id == region_ids[0])
                 return PlaceResolution("found", region_ids, chosen.place, postcode,
                                        chosen.municipality, (chosen,))
-            return PlaceResolution("ambiguous", region_ids, matches[0].place, postcode,
-                                   None, tuple(matches))
+            return PlaceResolution("ambiguous", region_ids, typed[0], postcode, None, tuple(matches))
         if postcode_region:
             return PlaceResolution("found", [postcode_region], None, postcode)
         return PlaceResolution("unknown", [], None, postcode)

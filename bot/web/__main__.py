@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--public-url", help="public address of this server, for share links")
     parser.add_argument(
-        "--init-payload", help="message sent unseen when a conversation starts (default /greet)"
+        "--init-payload", help="message sent unseen when a conversation starts (default /groeten)"
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")

@@ -14,7 +14,9 @@ def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date like 2026-11-01, got {value!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected a date like 2026-11-01, got {value!r}"
+        ) from None
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,9 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     make.add_argument("--qr", metavar="FILE.png", help="also write a QR code PNG of the link")
     make.set_defaults(func=cmd_links_make)
 
-    stats = subparsers.add_parser(
-        "stats", help="anonymous usage figures per region and source"
-    )
+    stats = subparsers.add_parser("stats", help="anonymous usage figures per region and source")
     stats.add_argument("--csv", metavar="FILE", help="also write the figures as CSV")
     stats.add_argument("--since", type=_date, help="first day (YYYY-MM-DD), inclusive")
     stats.add_argument("--until", type=_date, help="last day (YYYY-MM-DD), inclusive")

@@ -162,9 +162,7 @@ def make_link(
         allowed = ", ".join(allowed_sources(regions, params.regio))
         raise LinkError(f"unknown source {bron!r} for region {params.regio}; allowed: {allowed}")
     if campagne and params.campagne is None:
-        raise LinkError(
-            f"campaign {campagne!r} must be 1-40 characters from a-z, 0-9, '-' and '_'"
-        )
+        raise LinkError(f"campaign {campagne!r} must be 1-40 characters from a-z, 0-9, '-' and '_'")
     return f"{base_url.rstrip('/')}/chat?{params.query()}"
 
 

@@ -20,6 +20,7 @@ import json
 import mimetypes
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,7 +47,7 @@ class WebConfig:
     rasa_url: str = DEFAULT_RASA_URL
     socket_path: str = "/socket.io/"
     public_url: str | None = None  # e.g. https://chat.example.org; else taken from the request
-    init_payload: str = "/greet"  # sent (unseen) when a conversation starts
+    init_payload: str = "/groeten"  # sent (unseen) when a conversation starts
     regions: dict[str, RegionInfo] = field(default_factory=dict)
 
 
@@ -82,6 +83,7 @@ def _asset_response(request: web.Request, asset: Asset, cache: str) -> web.Respo
     return web.Response(body=body, headers=headers)
 
 
+@lru_cache(maxsize=1)
 def make_og_image() -> bytes:
     """The 1200x630 share image (Open Graph) as PNG, drawn with Pillow."""
     from PIL import Image, ImageDraw, ImageFont
@@ -169,7 +171,7 @@ class ChatSite:
         for key, value in values.items():
             body = body.replace("{{" + key + "}}", html.escape(value, quote=True))
         body = body.replace("{{config_json}}", _json_for_script(config))
-        return web.Response(
+        response = web.Response(
             text=body,
             content_type="text/html",
             charset="utf-8",
@@ -180,6 +182,8 @@ class ChatSite:
                 "X-Content-Type-Options": "nosniff",
             },
         )
+        response.enable_compression()
+        return response
 
     async def widget(self, request: web.Request) -> web.Response:
         """The embeddable widget, with the whitelist of link values built in."""
@@ -243,7 +247,6 @@ def create_app(config: WebConfig | None = None) -> web.Application:
         config.regions = known_regions()
     site = ChatSite(config)
     app = web.Application()
-    app["site"] = site
     app.router.add_get("/", site.page)
     app.router.add_get("/chat", site.page)
     app.router.add_get("/widget.js", site.widget)

@@ -28,24 +28,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Sanic
 
-
-class PersistentSocketIOInput(SocketIOInput):
-    """SocketIOInput whose session_request awaits ``enter_room`` (RasaHQ/rasa#13027)."""
-
-    def blueprint(self, on_new_message):  # type: ignore[no-untyped-def]
-        bp = super().blueprint(on_new_message)
-        sio = self.sio
-
-        @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, data: dict | None) -> None:
-            data = data or {}
-            if not data.get("session_id"):
-                data["session_id"] = uuid.uuid4().hex
-            if self.session_persistence:
-                await sio.enter_room(sid, data["session_id"], namespace=self.namespace)
-            await sio.emit("session_confirm", data["session_id"], room=sid)
-
-        return bp
+from channels.socketio import PersistentSocketIOInput  # noqa: E402
 
 
 def chart_png() -> str:

@@ -26,8 +26,7 @@
     inputLabel: 'Uw bericht',
     placeholder: 'Typ hier uw bericht…',
     send: 'Verstuur',
-    restart: 'Opnieuw',
-    restartLabel: 'Begin een nieuw gesprek',
+    restart: 'Nieuw gesprek',
     restartConfirm: 'Wilt u opnieuw beginnen? Dit gesprek verdwijnt uit dit venster.',
     close: 'Sluit de chat',
     connecting: 'Verbinden…',
@@ -89,16 +88,24 @@
     if (last < text.length) node.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  /* Contrast-safe text colour (black or white) for a background colour #rgb/#rrggbb. */
-  function onColor(hex) {
+  /* Relative luminance (WCAG 2.1) of #rgb / #rrggbb. */
+  function luminance(hex) {
     var h = hex.slice(1);
     if (h.length === 3) h = h[0] + h[0] + h[1] + h[1] + h[2] + h[2];
     var rgb = [0, 2, 4].map(function (i) {
       var c = parseInt(h.substr(i, 2), 16) / 255;
       return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
     });
-    var lum = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
-    return (1.05 / (lum + 0.05)) >= ((lum + 0.05) / 0.05) ? '#ffffff' : '#111111';
+    return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+  }
+  /* Black or white text, whichever contrasts more with the background `hex`. */
+  function onColor(hex) {
+    var l = luminance(hex);
+    return 1.05 / (l + 0.05) >= (l + 0.05) / 0.05 ? '#ffffff' : '#111111';
+  }
+  /* `hex` as text on white when it reaches 4.5:1, else near-black. */
+  function textOnWhite(hex) {
+    return 1.05 / (luminance(hex) + 0.05) >= 4.5 ? hex : '#1a1a1a';
   }
 
   function cleanMetadata(meta) {
@@ -130,6 +137,7 @@
     if (opts.color && /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(opts.color)) {
       chat.style.setProperty('--lp-accent', opts.color);
       chat.style.setProperty('--lp-on-accent', onColor(opts.color));
+      chat.style.setProperty('--lp-accent-text', textOnWhite(opts.color));
     }
     var header = el('header', 'lp-header');
     if (opts.logo) {
@@ -147,7 +155,6 @@
     header.appendChild(heading);
     var restart = el('button', 'lp-restart', T.restart);
     restart.type = 'button';
-    restart.setAttribute('aria-label', T.restartLabel);
     header.appendChild(restart);
     if (opts.onClose) {
       var close = el('button', 'lp-close', '✕');

@@ -1,0 +1,1 @@
+"""Rasa input channels of the product (Rasa-side code, loaded through credentials.yml)."""
