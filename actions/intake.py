@@ -217,9 +217,13 @@ class AskQuestionAction(Action):
         return []
 
 
-# One ask action per question id: rasa_sdk registers every Action subclass.
-for _qid in sorted(ctx.all_question_ids()):
-    type(f"AskQuestion_{_qid}", (AskQuestionAction,), {"question_id": _qid})
+# One ask action per question id: rasa_sdk registers every Action subclass. Kept in a
+# dict because __subclasses__() holds weak references: an unreferenced class can be
+# garbage-collected before the action server scans for it.
+ASK_QUESTION_ACTIONS = {
+    _qid: type(f"AskQuestion_{_qid}", (AskQuestionAction,), {"question_id": _qid})
+    for _qid in sorted(ctx.all_question_ids())
+}
 
 
 class ValidateIntakeForm(FormValidationAction):

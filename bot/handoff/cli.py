@@ -24,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``handoff`` with its sub-commands to the ``python -m bot`` parser."""
     parser = subparsers.add_parser("handoff", help="handoffs to regional coaches: outbox, worker")
     add_commands(parser)
+    parser.set_defaults(func=run)
 
 
 def add_commands(parser: argparse.ArgumentParser) -> None:

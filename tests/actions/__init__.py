@@ -1,0 +1,1 @@
+"""Action tests: each custom action run on a tracker built from a JSON fixture."""
