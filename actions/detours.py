@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import context as ctx
+from actions.intake import link_metadata
 
 _ANSWER_KEYS = {
     "vraag_uitleg": "faq.vraag_uitleg",
@@ -73,11 +74,12 @@ class ActionRestartConversation(Action):
             text=ctx.say(tracker, "greeting.hint"),
             buttons=ctx.theme_buttons(say_other=ctx.say(tracker, "button.other")),
         )
-        link_region = tracker.get_slot("region") if tracker.get_slot("source") else None
+        # What came with the link (checked) survives; what was said in the chat does not.
+        from_link = link_metadata(tracker.get_slot("session_started_metadata"))
         events: list[EventType] = [AllSlotsReset()]
         events += [SlotSet(k, v) for k, v in keep.items() if v]
-        if link_region:
-            events.append(SlotSet("region", link_region))
+        if from_link.get("region"):
+            events.append(SlotSet("region", from_link["region"]))
         return events
 
 

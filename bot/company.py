@@ -214,7 +214,8 @@ _COLLECTIVE_CONTEXT = frozenset({"zn", "z'n", "zijn", "ons", "onze", "hun", "wij
 _ONE_PERSON = re.compile(
     r"\b(eenmanszaak|eenmansbedrijf|zzp|zzper|zzp'er|zelfstandige zonder personeel|"
     r"alleen ik|ik alleen|alleen mezelf|alleen mijzelf|alleen maar ik|in (mijn|m'n|mn) eentje|"
-    r"op (mijn|m'n|mn) eentje|solo|geen (personeel|medewerkers|werknemers|mensen in dienst)|"
+    r"op (mijn|m'n|mn) eentje|solo|(heb|hebben|heeft) (nog )?geen (personeel|medewerkers|werknemers)\b(?! (te )?(vinden|krijgen))|"
+    r"geen (personeel|medewerkers|werknemers|mensen) in dienst|"
     r"niemand in dienst|ik werk alleen|werk ik alleen)\b"
 )
 _POSTCODE_WORDS = frozenset(

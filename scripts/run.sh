@@ -20,11 +20,14 @@ export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTIONS_POR
 pids=()
 cleanup() {
   trap - INT TERM EXIT
+  [ ${#pids[@]} -gt 0 ] || return 0
   step "Stoppen"
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  echo "    alle processen gestopt"
 }
-trap cleanup INT TERM EXIT
+trap 'cleanup; exit 0' INT TERM
+trap cleanup EXIT
 
 start() {  # start NAME CMD... : run in background, log to var/log/NAME.log
   local name="$1"; shift

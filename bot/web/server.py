@@ -31,10 +31,10 @@ from bot.web.links import RegionInfo, allowed_sources, clean_link_params, known_
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 DEFAULT_RASA_URL = "http://localhost:5005"
 
-PAGE_TITLE = "Leerpunt – even sparren over uw personeel"
+PAGE_TITLE = "Leerpunt – even sparren over je personeel"
 PAGE_DESCRIPTION = (
     "Personeel vinden, houden of laten groeien? Vertel het Leerpunt in een paar minuten "
-    "en krijg meteen een eerste antwoord. Wilt u verder, dan helpt een coach uit uw regio."
+    "en krijg meteen een eerste antwoord. Wil je verder, dan helpt een coach uit je regio."
 )
 OG_IMAGE_ALT = "Leerpunt: chat over personeel voor ondernemers in het mkb"
 _COMPRESSIBLE = {".js", ".css", ".svg", ".html", ".json", ".map"}
@@ -98,7 +98,7 @@ def make_og_image() -> bytes:
     draw.text((130, 200), "Personeel vinden, houden", font=mid, fill=(20, 20, 20))
     draw.text((130, 262), "of laten groeien?", font=mid, fill=(20, 20, 20))
     draw.text((130, 350), "Een eerste antwoord in een paar minuten,", font=small, fill=(60, 60, 60))
-    draw.text((130, 400), "daarna een coach uit uw regio.", font=small, fill=(60, 60, 60))
+    draw.text((130, 400), "daarna een coach uit je regio.", font=small, fill=(60, 60, 60))
     draw.text((80, 540), "Chat voor ondernemers in het mkb", font=small, fill=(255, 255, 255))
     out = io.BytesIO()
     img.save(out, format="PNG", optimize=True)

@@ -12,7 +12,7 @@ from actions.intake import (
     ActionAskSector,
     ActionAskThemes,
 )
-from tests.actions.conftest import load_fixture, say
+from tests.actions.conftest import load_fixture, say, tracker_of
 
 SKIP_PAYLOAD = "/weet_niet"
 
@@ -87,11 +87,11 @@ def test_every_generated_ask_action_asks_its_own_question(run, registered, quest
 
     out = run(registered[f"action_ask_{question_id}"], state)
 
-    question = ctx.questions_for(ctx.Tracker.from_dict(state)).get(question_id)
+    question = ctx.questions_for(tracker_of(state)).get(question_id)
     if question is None:  # the region leaves this question out: the form skips it
         assert out.events == [{**out.events[0], "name": question_id, "value": {"skipped": True}}]
         assert out.messages == []
         return
-    assert out.texts == [ctx.question_text(ctx.Tracker.from_dict(state), question)]
+    assert out.texts == [ctx.question_text(tracker_of(state), question)]
     assert [b["payload"].split('"')[-2] for b in out.buttons()[:-1]] == [o.id for o in question.options]
     assert out.events == []

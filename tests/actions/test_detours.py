@@ -117,3 +117,14 @@ def test_fallback_offers_topics_and_a_fresh_start(run):
     assert all(b["payload"].startswith('/vertellen{"thema":"') for b in buttons[:5])
     assert buttons[-1] == {"title": say("capture_free_text", "button.restart"), "payload": "/opnieuw"}
     assert out.events == []
+
+
+def test_restart_forgets_a_region_named_in_the_chat_even_after_a_link(run):
+    state = load_fixture("greet_from_region_link")
+    state["slots"]["session_started_metadata"] = {"bron": "flyer"}
+    state["slots"]["region"] = "limburg"  # said in the chat, not in the link
+
+    out = run(ActionRestartConversation(), state)
+
+    assert "region" not in out.slots
+    assert out.slots == {"source": "flyer", "campaign": "beurs-2025"}

@@ -17,10 +17,6 @@ from tests.actions.conftest import load_fixture, say, user_says
 FW = ctx.FRAMEWORK
 
 
-def texts_of(region_id: str | None) -> dict[str, str]:
-    region = ctx.REGIONS.get(region_id) if region_id else ctx.REGIONS.fallback
-    return ctx.texts_for(region)
-
 
 # --- action_session_start ----------------------------------------------------------------
 
@@ -85,7 +81,7 @@ def test_greet_national_offers_every_theme_and_something_else(run):
     assert [b["payload"] for b in buttons[:-1]] == [
         f'/vertellen{{"thema":"{t}"}}' for t in FW.themes
     ]
-    assert buttons[-1] == {"title": texts_of(None)["button.other"], "payload": '/vertellen{"thema":"anders"}'}
+    assert buttons[-1] == {"title": say("new_conversation", "button.other"), "payload": '/vertellen{"thema":"anders"}'}
     assert out.events == []
 
 
@@ -161,7 +157,7 @@ def test_capture_very_long_message_is_trimmed_and_acknowledged(run):
     out = run(ActionCaptureChallenge(), state)
 
     assert len(out.slots["challenge"]) == ctx.MAX_MESSAGE_CHARS
-    assert texts_of(None)["faq.too_long"].split()[0] in out.texts[0]
+    assert out.texts[0] == say(state, "faq.too_long")
 
 
 # --- validate_intake_form: company facts -------------------------------------------------
@@ -176,12 +172,8 @@ def test_validate_themes_from_free_text(run):
     assert out.messages == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot.company.parse_company_size reads 'geen personeel' as a one-person firm (1), "
-    "also in 'we vinden geen personeel', so the worry fills company_size and skips its question",
-)
 def test_validate_themes_recruitment_worry_does_not_invent_a_company_size(run):
+    """'we vinden geen personeel' is a worry about hiring, not a one-person firm."""
     text = "eigenlijk vinden we gewoon geen personeel meer"
     state = user_says(load_fixture("intake_themes_free_text"), text, fill="themes")
 

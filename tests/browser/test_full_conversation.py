@@ -1,57 +1,89 @@
 """The whole conversation on the real stack, as an entrepreneur arriving from a LinkedIn link.
 
-Needs the real dialogue, so it runs against a running stack: Rasa (socketio
-channel, session_persistence) + action server, reachable at
-``LEERPUNT_E2E_RASA_URL`` (e.g. started by the e2e fixtures or ``make run``).
-The page is served here by ``python -m bot.web``.
-
-Lead: plug the conversation in as ``FULL_CONVERSATION`` (steps for
-``run_steps.mjs``; see its header: click, type, expect_bot, expect_image,
-reload, axe, screenshot) and fill ``handoff_for_session``.
+Real Rasa + action server + handoff worker (the ``stack`` fixture), the page served
+by ``python -m bot.web``, Debian's Chromium clicking and typing. The intake is
+deterministic for these answers: every question is answered "Weet ik niet", so the
+engine asks the maximum number of questions (LEERPUNT_MAX_QUESTIONS, default 6).
 """
 
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
+from bot.handoff.outbox import HandoffOutbox
+from bot.handoff.profile import validate_profile
 from tests.browser.harness import WebServer, run_scenario
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 REGION, SOURCE, CAMPAIGN = "twente", "linkedin", "najaar"
-
-# Steps after opening the link. Include a {"reload": True} mid-conversation and an
-# {"expect_image": "..."} for the chart. None = not plugged in yet.
-FULL_CONVERSATION: list[dict] | None = None
+QUESTIONS = int(os.environ.get("LEERPUNT_MAX_QUESTIONS", "6"))
 
 
-def handoff_for_session(session_id: str) -> dict:
-    """The handoff profile the stack produced for ``session_id`` (from the outbox)."""
-    raise NotImplementedError("read the handoff outbox here (bot.handoff)")
+def full_conversation() -> list[dict]:
+    steps: list[dict] = [
+        {"expect_bot": "aar loop je", "timeout": 60000},
+        {"type": "ik kan geen goede monteurs vinden, vacatures staan maanden open"},
+        {"expect_bot": "hoeveel mensen", "timeout": 30000},
+        {"type": "een stuk of 14"},
+        {"expect_bot": "branche"},
+        {"type": "installatietechniek"},
+        {"expect_bot": "plaats"},
+        {"type": "Enschede"},
+    ]
+    for i in range(QUESTIONS):
+        steps.append({"expect_bot": r"\?"})
+        if i == 1:
+            steps.append({"reload": True})
+            steps.append({"type": "weet ik niet"})
+        else:
+            steps.append({"click": "Weet ik niet"})
+    steps += [
+        {"expect_bot": "Eerste stap", "timeout": 30000},
+        {"expect_image": "."},
+        {"expect_bot": "Ga je akkoord"},
+        {"click": "Ja, graag"},
+        {"expect_bot": "naam"},
+        {"type": "Test Ondernemer"},
+        {"expect_bot": "bedrijf"},
+        {"type": "Testbedrijf Installaties"},
+        {"expect_bot": "e-mailadres"},
+        {"type": "ondernemer@testbedrijf.example.org"},
+        {"expect_bot": "Klopt dit"},
+        {"click": "Ja, versturen"},
+        {"expect_bot": "LP-"},
+    ]
+    return steps
 
 
-def test_full_conversation_from_linkedin_link(browser_ready, tmp_path):
-    if FULL_CONVERSATION is None:
-        pytest.skip("conversation steps not plugged in yet (FULL_CONVERSATION)")
-    rasa_url = os.environ.get("LEERPUNT_E2E_RASA_URL")
-    if not rasa_url:
-        pytest.fail("set LEERPUNT_E2E_RASA_URL to the running Rasa server")
-    web = WebServer(rasa_url, tmp_path)
+def handoff_for_session(stack, session_id: str) -> dict:
+    """The handoff profile the stack produced for ``session_id`` (from its outbox)."""
+    outbox = HandoffOutbox(stack.env["LEERPUNT_DATABASE_URL"])
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        refs = outbox.references_for_conversation(session_id)
+        if refs:
+            assert len(refs) == 1, refs
+            return outbox.get(refs[0])
+        time.sleep(0.5)
+    raise AssertionError(f"no handoff stored for session {session_id}")
+
+
+def test_full_conversation_from_linkedin_link(browser_ready, stack, tmp_path):
+    web = WebServer(stack.rasa_url, tmp_path, env=stack.env)
     try:
         link = f"/chat?regio={REGION}&bron={SOURCE}&campagne={CAMPAIGN}"
-        steps = [
-            {"open": link},
-            *FULL_CONVERSATION,
-            {"axe": True},
-            {"screenshot": "full-conversation.png"},
-        ]
-        result = run_scenario(web.url, steps)
+        steps = [{"open": link}, *full_conversation(), {"axe": True}, {"screenshot": "full-conversation.png"}]
+        result = run_scenario(web.url, steps, timeout=300)
     finally:
         web.close()
-    assert result["ok"], result["error"]
+    assert result["ok"], f"{result['error']} at step {result['failedStep']}"
     assert len(result["sessionIds"]) == 1, "reload started a new conversation"
-    profile = handoff_for_session(result["sessionIds"][0])
-    assert profile["region"] == REGION or profile.get("regio") == REGION
-    assert SOURCE in str(profile)
+    profile = handoff_for_session(stack, result["sessionIds"][0])
+    validate_profile(profile)
+    assert profile["region"]["id"] == REGION
+    assert profile["source"] == {"bron": SOURCE, "campagne": CAMPAIGN}
+    assert profile["contact"]["email"] == "ondernemer@testbedrijf.example.org"

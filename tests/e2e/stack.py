@@ -105,7 +105,7 @@ class Stack:
 
     def start_rasa(self) -> None:
         self.start("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),
-                            "--enable-api", "--auth-token", self.token, "--endpoints", str(self.tmp / "endpoints.yml"),
+                            "--enable-api", "--auth-token", self.token, "--cors", "*", "--endpoints", str(self.tmp / "endpoints.yml"),
                             "--credentials", "credentials.yml"])
         wait_http(f"{self.rasa_url}/status?token={self.token}", 240, self.tmp / "logs" / "rasa.log")
 

@@ -17,24 +17,24 @@
 
   var T = {
     title: 'Leerpunt',
-    subtitle: 'Even sparren over uw personeel',
-    subtitleRegion: 'Even sparren over uw personeel · regio ',
+    subtitle: 'Even sparren over je personeel',
+    subtitleRegion: 'Even sparren over je personeel · regio ',
     log: 'Gesprek met Leerpunt',
-    you: 'U: ',
+    you: 'Jij: ',
     bot: 'Leerpunt: ',
     replies: 'Kies een antwoord of typ zelf iets',
-    inputLabel: 'Uw bericht',
-    placeholder: 'Typ hier uw bericht…',
+    inputLabel: 'Je bericht',
+    placeholder: 'Typ hier je bericht…',
     send: 'Verstuur',
     restart: 'Nieuw gesprek',
-    restartConfirm: 'Wilt u opnieuw beginnen? Dit gesprek verdwijnt uit dit venster.',
+    restartConfirm: 'Wil je opnieuw beginnen? Dit gesprek verdwijnt uit dit venster.',
     close: 'Sluit de chat',
     connecting: 'Verbinden…',
-    offline: 'Verbinding verbroken. We proberen het opnieuw; uw berichten blijven bewaard.',
-    back: 'Weer verbonden. U kunt verder waar u was.',
+    offline: 'Verbinding verbroken. We proberen het opnieuw; je berichten blijven bewaard.',
+    back: 'Weer verbonden. Je kunt verder waar je was.',
     queued: 'Wordt verstuurd zodra er weer verbinding is',
     imageAlt: 'Grafiek bij het antwoord van Leerpunt',
-    note: 'Wij geven niets door aan een coach zonder dat u daar eerst ja op zegt.'
+    note: 'Wij geven niets door aan een coach zonder dat jij daar eerst ja op zegt.'
   };
   var STORE_PREFIX = 'leerpunt.chat.';
   var ID_RE = /^[a-z0-9_-]{1,40}$/;
