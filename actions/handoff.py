@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import context as ctx
 from actions.summary import advice_for
-from bot import usage
+from bot import company, privacy, usage
 from bot.handoff.consent import CONSENT_TEXT_VERSION, consent_record, consent_text, withdraw
 from bot.handoff.outbox import HandoffOutbox, Target
 from bot.handoff.profile import build_profile
@@ -36,6 +36,13 @@ _TYPO_DOMAINS = {
 }
 
 
+def coach_of(tracker: Tracker):
+    """The region's coach for this firm's sector (the sector slot holds its Dutch label)."""
+    label = tracker.get_slot("sector")
+    sector = company.detect_sector(label) if label and label != ctx.UNKNOWN else None
+    return coach_for(ctx.region_of(tracker), sector.id if sector else None)
+
+
 def withdraw_contact(region) -> str:
     return region.handoff.email or HandoffOutbox().operator_email or "de organisatie achter deze chat"
 
@@ -46,7 +53,7 @@ class ActionOfferCoach(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         region = ctx.region_of(tracker)
-        coach = coach_for(region, tracker.get_slot("sector"))
+        coach = coach_of(tracker)
         if coach is None:
             dispatcher.utter_message(text=ctx.say(tracker, "coach_offer.no_coach"))
             dispatcher.utter_message(text=ctx.say(tracker, "closing"))
@@ -73,7 +80,7 @@ class ActionConsentYes(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         region = ctx.region_of(tracker)
-        if coach_for(region, tracker.get_slot("sector")) is None:
+        if coach_of(tracker) is None:
             dispatcher.utter_message(text=ctx.say(tracker, "coach_offer.no_coach"))
             return [SlotSet("handoff_consent", False)]
         record = consent_record(region.name, withdraw_contact(region), version=CONSENT_TEXT_VERSION)
@@ -192,7 +199,7 @@ class ActionReadBack(Action):
         return "action_read_back"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        coach = coach_for(ctx.region_of(tracker), tracker.get_slot("sector"))
+        coach = coach_of(tracker)
         intro = ctx.say(tracker, "readback.intro", coach_name=coach.name if coach else "", coach_org=coach.organisation if coach else "")
         dispatcher.utter_message(
             text=intro + "\n" + "\n".join(_contact_lines(tracker)) + "\n\n" + ctx.say(tracker, "readback.question"),
@@ -263,7 +270,7 @@ class ActionSubmitHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         region = ctx.region_of(tracker)
-        coach = coach_for(region, tracker.get_slot("sector"))
+        coach = coach_of(tracker)
         if not tracker.get_slot("handoff_consent") or not tracker.get_slot("consent_record") or coach is None:
             dispatcher.utter_message(text=ctx.say(tracker, "consent.no"))
             return [SlotSet(s, None) for s in PERSONAL_SLOTS]
@@ -289,6 +296,7 @@ class ActionWithdraw(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         result = withdraw(tracker.get_slot("handoff_reference") or tracker.sender_id)
+        privacy.request_deletion(tracker.sender_id)
         if result.found:
             dispatcher.utter_message(text=ctx.say(tracker, "withdraw.done", reference=", ".join(result.references)))
         else:

@@ -34,6 +34,7 @@ DEFAULT_LEASE_SECONDS = 120.0
 # Small batches so that a batch of slow receivers cannot outlive its lease.
 DEFAULT_BATCH = 5
 DEFAULT_INTERVAL = 1.0
+PRIVACY_INTERVAL = 5.0  # withdrawals are carried out within seconds, retention checked as often
 
 
 def new_worker_id() -> str:
@@ -122,14 +123,27 @@ class Worker:
         return webhook.post_event(self.session, delivery.target.address, envelope, secret,
                                   delivery.idempotency_key, timeout=self.timeout)
 
+    def privacy_chores(self) -> None:
+        """Carry out withdrawals (conversation deletion) and the retention period."""
+        from bot import privacy
+        from bot.handoff.consent import retention_days
+
+        privacy.process_deletions(self.outbox.engine)
+        privacy.purge_old_conversations(retention_days())
+        self.outbox.purge_older_than(retention_days())
+
     def run(self, interval: float = DEFAULT_INTERVAL, stop: threading.Event | None = None) -> None:
         """Loop until ``stop`` is set: work while there is work, else sleep ``interval``."""
         stop = stop or threading.Event()
         log.info("handoff worker %s started (interval %ss, lease %ss)", self.worker_id, interval,
                  self.lease_seconds)
+        last_privacy = 0.0
         while not stop.is_set():
             try:
                 busy = self.run_once()
+                if time.time() - last_privacy >= PRIVACY_INTERVAL:
+                    last_privacy = time.time()
+                    self.privacy_chores()
             except Exception as exc:  # database briefly unreachable: keep going
                 log.error("worker loop error (%s); retrying in %ss", type(exc).__name__, interval)
                 busy = 0

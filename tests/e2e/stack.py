@@ -173,6 +173,7 @@ def start_stack(tmp: Path) -> Stack:
         **os.environ,
         "LEERPUNT_REGIONS_DIR": str(regions_dir),
         "LEERPUNT_DATABASE_URL": f"sqlite:///{tmp / 'leerpunt.db'}",
+        "LEERPUNT_TRACKER_DB_URL": f"sqlite:///{tmp / 'tracker.db'}",
         "LEERPUNT_SMTP_HOST": "127.0.0.1",
         "LEERPUNT_SMTP_PORT": str(smtp_port),
         "LEERPUNT_MAIL_FROM": "chat@example.org",

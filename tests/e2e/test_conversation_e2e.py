@@ -3,6 +3,7 @@ webhook receiver and SMTP server for the handoff."""
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 
@@ -143,3 +144,84 @@ def test_restart_forgets_the_conversation(stack):
     slots = stack.tracker(sender)["slots"]
     assert slots["themes"] in (None, [])
     assert slots["requested_slot"] is None
+
+
+def _to_summary_skipping_place(stack, sender: str, region: str) -> tuple[str, list[dict]]:
+    greeting = texts(stack.talk(sender, "hoi", {"regio": region, "bron": "website"}))
+    replies = stack.talk(sender, "ik kan geen personeel vinden")
+    for _ in range(16):
+        said = texts(replies)
+        if "Eerste stap" in said:
+            return greeting, replies
+        if "hoeveel mensen" in said.lower():
+            replies = stack.talk(sender, "12")
+        elif "branche" in said.lower():
+            replies = stack.talk(sender, "bouw")
+        else:
+            replies = stack.talk(sender, "/weet_niet")
+    raise AssertionError("no summary")
+
+
+def test_same_answers_in_two_regions_give_each_regions_greeting_coach_and_offer(stack):
+    from actions.context import REGIONS  # the shipped region data the stack also loads
+    from bot.regions import coach_for
+
+    results = {}
+    for region in ("twente", "groningen"):
+        greeting, summary = _to_summary_skipping_place(stack, f"e2e-{region}-{uuid.uuid4().hex}", region)
+        results[region] = (greeting, texts(summary))
+    for region, (greeting, summary) in results.items():
+        data = REGIONS.get(region)
+        assert data.name in greeting or data.greeting.split(".")[0][:30] in greeting
+        assert coach_for(data, "bouw").name in summary, f"{region} coach missing"
+        assert any(i.name in summary for i in data.instruments), f"{region} instruments missing"
+    assert results["twente"][0] != results["groningen"][0]
+    twente_coach = coach_for(REGIONS.get("twente"), "bouw").name
+    assert twente_coach not in results["groningen"][1]
+
+
+def test_rasa_restart_between_yes_and_contact_details_loses_nothing(stack):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    run_intake(stack, sender, "onze vakmensen gaan binnenkort met pensioen", metadata={"regio": "twente"})
+    assert "naam" in texts(stack.talk(sender, "/bevestigen")).lower()
+    stack.stop("rasa")
+    stack.start_rasa()
+    stack.talk(sender, "Petra Smit")
+    stack.talk(sender, "Smit Techniek")
+    assert "Petra Smit" in texts(stack.talk(sender, "petra@smit-techniek.nl"))
+    assert "LP-" in texts(stack.talk(sender, "/bevestigen"))
+    deadline = time.time() + 30
+    bodies = []
+    while time.time() < deadline and not bodies:
+        bodies = [b for b in profile_bodies(stack.receiver) if b["profile"].get("conversation_id") == sender]
+        time.sleep(0.3)
+    assert len(bodies) == 1
+    assert stack.receiver.keys[bodies[0]["idempotency_key"]] == 1
+
+
+def test_withdrawal_deletes_handoff_and_conversation_and_tells_the_coach(stack):
+    import sqlalchemy as sa
+
+    sender = f"e2e-{uuid.uuid4().hex}"
+    run_intake(stack, sender, "mijn mensen lopen weg", metadata={"regio": "twente"})
+    stack.talk(sender, "/bevestigen")
+    stack.talk(sender, "Ali Yilmaz")
+    stack.talk(sender, "Yilmaz Bouw")
+    stack.talk(sender, "0612345678")
+    done = texts(stack.talk(sender, "/bevestigen"))
+    reference = done[done.index("LP-"):][:8]
+    said = texts(stack.talk(sender, "verwijder mijn gegevens"))
+    assert reference in said
+    engine = sa.create_engine(stack.env["LEERPUNT_TRACKER_DB_URL"])
+    deadline = time.time() + 60
+    count = None
+    while time.time() < deadline:
+        with engine.connect() as conn:
+            count = conn.execute(sa.text("SELECT COUNT(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar()
+        notices = [json.loads(i["body"]) for i in stack.receiver.received if b"handoff.withdrawn" in i["body"]]
+        if count == 0 and any(reference in json.dumps(n) for n in notices):
+            break
+        time.sleep(1)
+    assert count == 0, "conversation still in the tracker store"
+    notice = next(n for n in notices if reference in json.dumps(n))
+    assert "Ali Yilmaz" not in json.dumps(notice) and "0612345678" not in json.dumps(notice)
