@@ -31,9 +31,9 @@ MAX_MESSAGE_CHARS = 2000
 def max_questions() -> int:
     """How many framework questions the intake asks at most (env LEERPUNT_MAX_QUESTIONS)."""
     try:
-        return max(1, int(os.environ.get("LEERPUNT_MAX_QUESTIONS", "6")))
+        return max(1, int(os.environ.get("LEERPUNT_MAX_QUESTIONS", "5")))
     except ValueError:
-        return 6
+        return 5
 
 
 def region_of(tracker: Tracker) -> Region:

@@ -215,7 +215,7 @@ _ONE_PERSON = re.compile(
     r"\b(eenmanszaak|eenmansbedrijf|zzp|zzper|zzp'er|zelfstandige zonder personeel|"
     r"alleen ik|ik alleen|alleen mezelf|alleen mijzelf|alleen maar ik|in (mijn|m'n|mn) eentje|"
     r"op (mijn|m'n|mn) eentje|solo|(heb|hebben|heeft) (nog )?geen (personeel|medewerkers|werknemers)\b(?! (te )?(vinden|krijgen))|"
-    r"geen (personeel|medewerkers|werknemers|mensen) in dienst|"
+    r"geen (personeel|medewerkers|werknemers|mensen) in dienst|^\s*geen (personeel|medewerkers|werknemers)\s*$|"
     r"niemand in dienst|ik werk alleen|werk ik alleen)\b"
 )
 _POSTCODE_WORDS = frozenset(

@@ -3,16 +3,16 @@
 Real Rasa + action server + handoff worker (the ``stack`` fixture), the page served
 by ``python -m bot.web``, Debian's Chromium clicking and typing. The intake is
 deterministic for these answers: every question is answered "Weet ik niet", so the
-engine asks the maximum number of questions (LEERPUNT_MAX_QUESTIONS, default 6).
+engine asks the maximum number of questions (``actions.context.max_questions``).
 """
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
 
+from actions.context import max_questions
 from bot.handoff.outbox import HandoffOutbox
 from bot.handoff.profile import validate_profile
 from tests.browser.harness import WebServer, run_scenario
@@ -20,7 +20,7 @@ from tests.browser.harness import WebServer, run_scenario
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 REGION, SOURCE, CAMPAIGN = "twente", "linkedin", "najaar"
-QUESTIONS = int(os.environ.get("LEERPUNT_MAX_QUESTIONS", "6"))
+QUESTIONS = max_questions()
 
 
 def full_conversation() -> list[dict]:
