@@ -5,12 +5,13 @@ After a detour inside a form the form repeats its question."""
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset, EventType, SlotSet
+from rasa_sdk.events import AllSlotsReset, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import context as ctx
-from actions.intake import link_metadata
+from actions.intake import ActionCaptureChallenge, link_metadata
+from bot import engine
 
 _ANSWER_KEYS = {
     "vraag_uitleg": "faq.vraag_uitleg",
@@ -90,6 +91,11 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        text = ctx.latest_text(tracker)
+        if text and not ctx.is_button_payload(text) and engine.detect_themes(ctx.FRAMEWORK, text):
+            # The words say what worries them even if the intent was unclear: start the intake.
+            events = await ActionCaptureChallenge().run(dispatcher, tracker, domain)
+            return events + [FollowupAction("intake_form")]
         buttons = ctx.theme_buttons(include_other=False)[:5]
         buttons.append({"title": ctx.say(tracker, "button.restart"), "payload": "/opnieuw"})
         dispatcher.utter_message(text=ctx.say(tracker, "fallback"), buttons=buttons)

@@ -109,7 +109,7 @@ def test_restart_without_a_link_forgets_everything(run):
 
 
 def test_fallback_offers_topics_and_a_fresh_start(run):
-    out = run(ActionFallback(), "capture_free_text")
+    out = run(ActionFallback(), user_says(load_fixture("capture_free_text"), "qwpoei zxmn", intent="nlu_fallback"))
 
     assert out.texts == [say("capture_free_text", "fallback")]
     buttons = out.buttons()
@@ -128,3 +128,14 @@ def test_restart_forgets_a_region_named_in_the_chat_even_after_a_link(run):
 
     assert "region" not in out.slots
     assert out.slots == {"source": "flyer", "campaign": "beurs-2025"}
+
+
+def test_fallback_with_a_recognisable_worry_starts_the_intake(run):
+    state = user_says(load_fixture("capture_free_text"), "ik kan geen lassers vinden", intent="nlu_fallback")
+
+    out = run(ActionFallback(), state)
+
+    assert out.slots["themes"] == ["personeelstekort"]
+    assert out.slots["challenge"] == "ik kan geen lassers vinden"
+    assert out.events[-1] == {"event": "followup", "name": "intake_form", "timestamp": None}
+    assert say(state, "fallback") not in out.texts
