@@ -116,6 +116,10 @@ def facts_from_text(text: str, tracker: Tracker, known: dict[str, Any] | None = 
         if found.status == "found":
             out["location"] = found.place or found.postcode
             out["region"] = found.region_ids[0]
+        elif found.status == "ambiguous" and found.place:
+            out["location"] = found.place  # the region question offers the candidates
+            out["region"] = None
+            out["region_options"] = found.region_ids
     return out
 
 
@@ -312,8 +316,11 @@ class ValidateIntakeForm(FormValidationAction):
             return {"location": found.place or text[:60], "region": None, "region_options": found.region_ids,
                     "last_rejected": None}
         cleaned = re.sub(r"<[^>]*>", "", text)[:60].strip() or ctx.UNKNOWN
-        rejected = self._reject_once("location", tracker, dispatcher, "ask.location_unknown", place=cleaned)
-        return rejected or {"location": cleaned, "region": current_region, "last_rejected": None}
+        # A short answer is probably a place we do not know; a sentence is not a place at all.
+        place = cleaned if len(cleaned.split()) <= 4 else ctx.UNKNOWN
+        key = "ask.location_unknown" if place != ctx.UNKNOWN else "ask.location_again"
+        rejected = self._reject_once("location", tracker, dispatcher, key, place=cleaned)
+        return rejected or {"location": place, "region": current_region, "last_rejected": None}
 
     async def validate_region(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict:
         if _prefilled(tracker, "region"):

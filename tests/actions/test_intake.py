@@ -434,3 +434,26 @@ def test_a_question_walk_asks_each_question_once_up_to_the_maximum(run, monkeypa
     assert len(asked) == 5
     assert len(set(asked)) == 5
     assert all(q in FW.questions for q in asked)
+
+
+def test_capture_ambiguous_place_leaves_the_choice_to_the_region_question(run):
+    state = user_says(load_fixture("capture_free_text"), "installatiebedrijf in Hengelo, ik kan geen monteurs vinden")
+
+    out = run(ActionCaptureChallenge(), state)
+
+    assert out.slots["location"] == "Hengelo"
+    assert out.slots["region"] is None
+    assert set(out.slots["region_options"]) == {"twente", "achterhoek"}
+
+
+def test_validate_location_sentence_is_not_taken_for_a_place(run):
+    sentence = "als er iets fout gaat bespreken we dat eigenlijk nooit"
+    state = user_says(load_fixture("intake_location_unknown"), sentence, fill="location")
+
+    first = run(ValidateIntakeForm(), state)
+    assert first.texts == [say(state, "ask.location_again")]
+
+    state["slots"]["last_rejected"] = "location"
+    second = run(ValidateIntakeForm(), state)
+    assert second.slots["location"] == ctx.UNKNOWN
+    assert second.slots["region"] == ctx.REGIONS.fallback.id

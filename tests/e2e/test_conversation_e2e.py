@@ -225,3 +225,33 @@ def test_withdrawal_deletes_handoff_and_conversation_and_tells_the_coach(stack):
     assert count == 0, "conversation still in the tracker store"
     notice = next(n for n in notices if reference in json.dumps(n))
     assert "Ali Yilmaz" not in json.dumps(notice) and "0612345678" not in json.dumps(notice)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["", "   ", "👍", "🤷‍♂️🤷‍♂️", "<script>alert(1)</script>", "x" * 6000,
+     "ik kan geen personeel vinden " * 300],
+    ids=["empty", "spaces", "emoji", "emojis", "html", "huge-gibberish", "huge-worry"],
+)
+def test_bad_input_gets_a_friendly_answer_and_the_conversation_goes_on(stack, message):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    replies = stack.talk(sender, message)
+    said = texts(replies)
+    assert said.strip(), "no answer at all"
+    assert "<script>" not in said
+    follow = texts(stack.talk(sender, "hoi"))
+    assert "aar loop je" in follow or "?" in follow
+
+
+def test_bad_input_inside_the_intake_keeps_the_question(stack):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    worry = "nieuwe collega's zijn pas na maanden echt inzetbaar"
+    stack.talk(sender, worry)
+    assert stack.tracker(sender)["slots"]["requested_slot"] == "company_size"
+    for message in ("🙈", "<b>vet</b>", "y" * 3000):
+        assert texts(stack.talk(sender, message)).strip()
+    slots = stack.tracker(sender)["slots"]
+    assert slots["themes"] == ["inwerken"] and slots["challenge"] == worry
+    assert slots["company_size"] == "onbekend"  # asked once more, then moved on
+    assert slots["requested_slot"] != "company_size"
+    assert "<b>" not in str(slots)
