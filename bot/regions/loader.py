@@ -48,7 +48,8 @@ class RegionSet:
         if len(fallbacks) != 1:
             raise ValueError("a RegionSet needs exactly one fallback region")
         self._fallback = fallbacks[0]
-        self.places = PlaceIndex.build(r for r in regions if not r.is_fallback)
+        # The fallback's places (Dutch municipalities outside every region) come last.
+        self.places = PlaceIndex.build(sorted(regions, key=lambda r: r.is_fallback))
 
     def get(self, region_id: str | None) -> Region | None:
         return self._regions.get(region_id) if region_id else None

@@ -24,6 +24,8 @@ _BARE_NUMBER = re.compile(r"^[1-9][0-9]{3}$")
 WORD_LIKE_NAMES = frozenset({
     "axel", "beek", "best", "born", "echt", "enter", "goes", "grave", "handel", "haps",
     "heel", "horst", "kampen", "leek", "losser", "mill", "sluis", "son", "stein", "well",
+    "leiden", "buren", "huizen", "houten", "putten", "duiven", "assen", "voorst", "doorn",
+    "roden", "gouda",
 })
 _PLACE_CUES = frozenset({
     "in", "uit", "te", "bij", "gemeente", "vanuit", "omgeving", "regio", "buurt", "rond",
@@ -54,6 +56,7 @@ class PlaceIndex:
     spellings: dict[str, str]  # key -> the name as first written in a region file
     postcodes: tuple[tuple[int, int, str], ...]  # (low, high, region id)
     max_words: int
+    fallback_ids: frozenset[str] = frozenset()  # the national safety net loses every tie
 
     @classmethod
     def build(cls, regions: Iterable[Region]) -> PlaceIndex:
@@ -68,6 +71,7 @@ class PlaceIndex:
             if key and all(m.region_id != match.region_id for m in found):
                 found.append(match)
 
+        regions = list(regions)
         for region in regions:
             for area in region.areas:
                 add(area, PlaceMatch(region.id, area, None))
@@ -81,8 +85,9 @@ class PlaceIndex:
             postcodes += [(lo, hi, region.id) for lo, hi in region.postcodes]
         names = {k: v for k, v in names.items() if k}
         max_words = max((len(k.split()) for k in names), default=1)
+        fallback_ids = frozenset(r.id for r in regions if r.is_fallback)
         return cls({k: tuple(v) for k, v in names.items()}, spellings, tuple(sorted(postcodes)),
-                   max_words)
+                   max_words, fallback_ids)
 
     def region_of_postcode(self, number: int) -> str | None:
         return next((rid for lo, hi, rid in self.postcodes if lo <= number <= hi), None)
@@ -100,8 +105,15 @@ class PlaceIndex:
             region_ids = _unique(m.region_id for m in matches)
             if postcode_region in region_ids:
                 region_ids = [postcode_region]
+            elif postcode_region and set(region_ids) <= self.fallback_ids:
+                region_ids = [postcode_region]  # a real region's postcode beats the safety net
+            real = [r for r in region_ids if r not in self.fallback_ids]
+            if real and len(real) < len(region_ids):
+                region_ids = real
             if len(region_ids) == 1:
-                chosen = next(m for m in matches if m.region_id == region_ids[0])
+                chosen = next((m for m in matches if m.region_id == region_ids[0]), None)
+                if chosen is None:  # only the postcode points into this region
+                    return PlaceResolution("found", region_ids, None, postcode)
                 return PlaceResolution("found", region_ids, chosen.place, postcode,
                                        chosen.municipality, (chosen,))
             return PlaceResolution("ambiguous", region_ids, typed[0], postcode, None, tuple(matches))

@@ -36,7 +36,8 @@ def test_check_fails_on_a_broken_directory(tmp_path: Path):
     ("Den Bosch", "gevonden: Noordoost-Brabant (noordoost_brabant) — plaats: 's-Hertogenbosch", 0),
     ("7511", "gevonden: Twente (twente) — postcode: 7511", 0),
     ("Hengelo", "meerdere regio's mogelijk voor 'Hengelo':", 1),
-    ("Den Haag", "onbekend: het gesprek valt onder het landelijke vangnet", 1),
+    ("Den Haag", "gevonden: Nederland (landelijk) — plaats: Den Haag", 0),
+    ("Antwerpen", "onbekend: het gesprek valt onder het landelijke vangnet", 1),
 ])
 def test_resolve(text: str, expected: str, code: int, capsys):
     assert cli.main(["resolve", text]) == code
