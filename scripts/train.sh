@@ -10,7 +10,7 @@ if [ -f "$model" ]; then
   step "Model is actueel ($model), niet opnieuw getraind"
 else
   step "Model trainen (ongeveer een tot twee minuten; log: var/log/train.log)"
-  find models -name 'leerpunt-*.tar.gz' -delete 2>/dev/null || true
+  rm -f models/current.tar.gz; find models -name 'leerpunt-*.tar.gz' -delete 2>/dev/null || true
   "$VENV/bin/rasa" train --data data --domain domain.yml --config config.yml --out models \
     --fixed-model-name "leerpunt-$model_hash" >"$VAR/log/train.log" 2>&1 \
     || die "trainen mislukt; zie var/log/train.log"

@@ -53,7 +53,7 @@ THEMES = [
 async def reply(message: UserMessage) -> None:
     """The scripted dialogue."""
     out, to, text = message.output_channel, message.sender_id, (message.text or "").strip()
-    if text == "/greet":
+    if text == "/groeten":
         await out.send_text_with_buttons(
             to, "Goedendag! Ik ben Leerpunt.\n\nWaar loopt u tegenaan?", THEMES
         )

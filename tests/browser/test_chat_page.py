@@ -60,8 +60,8 @@ def test_campaign_link_conversation_reload_and_outage(web, fake_rasa, control, r
     assert len(result["sessionIds"]) == 1
     assert {m["session_id"] for m in messages} == set(result["sessionIds"])
     # The start payload went once, first, with the link's values as metadata.
-    assert [m["message"] for m in messages].count("/greet") == 1
-    assert messages[0]["message"] == "/greet"
+    assert [m["message"] for m in messages].count("/groeten") == 1
+    assert messages[0]["message"] == "/groeten"
     expected = {"regio": region_id, "bron": "linkedin", "campagne": "najaar"}
     assert all(m["metadata"] == expected for m in messages), messages
     # Buttons send their payload, not their title.

@@ -72,7 +72,8 @@ def test_full_conversation_hands_off_once_to_webhook_and_mail(stack):
         stack, sender, "ik kan geen monteurs vinden en de oude garde gaat met pensioen", metadata=meta
     )
     summary = texts(replies)
-    assert any(r.get("image", "").startswith("data:image/png;base64,") for r in replies), "profile chart missing"
+    assert any((r.get("image") or "").startswith("data:image/png;base64,") for r in replies), (
+        f"profile chart missing in {[sorted(r) for r in replies]}: {summary}")
     assert "ja" in [b["title"].lower().split(",")[0] for b in buttons(replies)]
     bot_questions = sum(t.count("?") > 0 for t in turns[1:])
     assert bot_questions <= 10, summary
