@@ -217,6 +217,11 @@ def test_withdrawal_deletes_handoff_and_conversation_and_tells_the_coach(stack):
     stack.talk(sender, "0612345678")
     done = texts(stack.talk(sender, "/bevestigen"))
     reference = done[done.index("LP-"):][:8]
+    deadline = time.time() + 30  # the coach has it before the entrepreneur takes it back
+    while time.time() < deadline and not any(
+        b["profile"].get("conversation_id") == sender for b in profile_bodies(stack.receiver)
+    ):
+        time.sleep(0.3)
     said = texts(stack.talk(sender, "verwijder mijn gegevens"))
     assert reference in said
     engine = sa.create_engine(stack.env["LEERPUNT_TRACKER_DB_URL"])
