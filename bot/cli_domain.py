@@ -1,8 +1,8 @@
 """``python -m bot domain sync|check``: keep domain.yml in step with the questions.
 
-Every intake question is a Rasa form slot named after its id, asked by
-``action_ask_<id>``. The framework and the regions' added questions are data,
-so the matching parts of domain.yml are generated between marker comments.
+Every intake question's answer is kept in a slot named after its id. The
+framework and the regions' added questions are data, so the matching part of
+domain.yml is generated between marker comments.
 Region staff never edit domain.yml: ``make run`` syncs it before training.
 """
 
@@ -15,7 +15,6 @@ from pathlib import Path
 from bot import PROJECT_DIR
 
 DOMAIN_FILE = PROJECT_DIR / "domain.yml"
-DETOURS_ANCHOR = "*detours"
 
 
 def question_ids() -> list[str]:
@@ -37,20 +36,12 @@ def _slot_block(qid: str) -> str:
         "    type: any\n"
         "    influence_conversation: false\n"
         "    mappings:\n"
-        "      - type: from_text\n"
-        f"        not_intent: {DETOURS_ANCHOR}\n"
-        "        conditions:\n"
-        "          - active_loop: intake_form\n"
-        f"            requested_slot: {qid}\n"
+        "      - type: custom\n"
     )
 
 
 def _blocks(ids: list[str]) -> dict[str, str]:
-    return {
-        "question slots": "".join(_slot_block(q) for q in ids),
-        "form questions": "".join(f"      - {q}\n" for q in ids),
-        "ask actions": "".join(f"  - action_ask_{q}\n" for q in ids),
-    }
+    return {"question slots": "".join(_slot_block(q) for q in ids)}
 
 
 def render(text: str, ids: list[str]) -> str:

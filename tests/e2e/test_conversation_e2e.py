@@ -146,7 +146,9 @@ def test_detour_inside_intake_continues_where_it_was(stack):
 def test_restart_forgets_the_conversation(stack):
     sender = f"e2e-{uuid.uuid4().hex}"
     stack.talk(sender, "ik kan geen personeel vinden")
-    said = texts(stack.talk(sender, "opnieuw beginnen"))
+    asked = texts(stack.talk(sender, "opnieuw beginnen"))
+    assert "opnieuw beginnen?" in asked.lower()  # typed, so it is confirmed first
+    said = texts(stack.talk(sender, "ja"))
     assert "waar loop je" in said.lower()
     slots = stack.tracker(sender)["slots"]
     assert slots["themes"] in (None, [])
@@ -222,7 +224,9 @@ def test_withdrawal_deletes_handoff_and_conversation_and_tells_the_coach(stack):
         b["profile"].get("conversation_id") == sender for b in profile_bodies(stack.receiver)
     ):
         time.sleep(0.3)
-    said = texts(stack.talk(sender, "verwijder mijn gegevens"))
+    asked = texts(stack.talk(sender, "verwijder mijn gegevens"))
+    assert "wil je dat ik je gegevens" in asked.lower()  # typed, so it is confirmed first
+    said = texts(stack.talk(sender, "ja, verwijder alles"))
     assert reference in said
     engine = sa.create_engine(stack.env["LEERPUNT_TRACKER_DB_URL"])
     deadline = time.time() + 60

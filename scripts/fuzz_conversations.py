@@ -1,0 +1,259 @@
+"""Conversation fuzzer: hundreds of seeded conversations of short replies against the
+real Rasa and action servers, flagging every way a conversation can break.
+
+    .venv/bin/python scripts/fuzz_conversations.py [--seed 20261201] [--conversations 300]
+
+Replies come from ``tests/fuzz/replies.yml`` (written blind, without the bot's data),
+sometimes a click on one of the buttons the bot just offered. A third of the
+conversations uses only replies that answer something; they must reach the first
+answer (the summary) within 25 replies.
+
+Flags: a turn without a reply; one bot message twice in one turn; "Circuit breaker
+tripped" in Rasa's log; the same question in three turns in a row; a restart, stop or
+deletion the user did not confirm (or state lost without one); an answering
+conversation without a summary after 25 replies; an HTTP error or the bot's own
+error message. Writes docs/benchmarks/fuzz.md and .json; exits 1 on any flag.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.framework import load_framework  # noqa: E402
+from bot.regions import effective_texts, load_regions  # noqa: E402
+
+POOL = ROOT / "tests" / "fuzz" / "replies.yml"
+REPORT = ROOT / "docs" / "benchmarks" / "fuzz.md"
+SUMMARY_MARK = "Eerste stap"
+SUMMARY_LIMIT = 25
+LEAVING_BUTTONS = {"/opnieuw", "/stoppen", "/gegevens_intrekken"}
+_FUZZER_YES = re.compile(r"^\s*(ja+|jep|jawel|jazeker|ok(e|ey|é|ay)?|prima|zeker|klopt|doe maar|yes|goed|is goed|"
+                         r"natuurlijk|graag|👍)\b", re.I)
+REGION_LINKS = [None, None, "twente", "groningen", "zeeland", "limburg", "regio_zwolle", "rotterdam_rijnmond"]
+
+
+def _texts_for(keys: list[str]) -> set[str]:
+    """Every region's wording of these text keys (whitespace-normalised)."""
+    fw = load_framework()
+    out = set()
+    for region in [None, *load_regions().all()]:
+        texts = effective_texts(region, fw.texts)
+        for key in keys:
+            if texts.get(key):
+                out.add(_norm(texts[key]))
+    return out
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+@dataclass
+class Result:
+    index: int
+    answering: bool
+    transcript: list[tuple[str, list[str]]] = field(default_factory=list)
+    flags: list[tuple[str, str]] = field(default_factory=list)
+    summary_after: int | None = None
+
+
+class Fuzzer:
+    def __init__(self, rasa_url: str, token: str, seed: int):
+        self.rasa_url, self.token, self.seed = rasa_url, token, seed
+        pool = yaml.safe_load(POOL.read_text(encoding="utf-8"))["replies"]
+        self.pool = [r["text"] for r in pool]
+        self.answers = [r["text"] for r in pool if r["kind"] == "answer"]
+        self.done_texts = {what: _texts_for(keys) for what, keys in {
+            "restart": ["restart"], "stop": ["stop"], "withdraw": ["withdraw.done", "withdraw.nothing"]}.items()}
+        # withdraw.done has a placeholder: match its fixed opening instead
+        self.withdraw_prefixes = {t.split("{")[0][:40] for t in self.done_texts["withdraw"]}
+        self.confirm_texts = _texts_for(["confirm.restart", "confirm.stop", "confirm.withdraw"])
+        self.error_texts = _texts_for(["error.turn"])
+
+    def talk(self, sender: str, text: str, metadata: dict | None) -> list[dict]:
+        payload = {"sender": sender, "message": text}
+        if metadata:
+            payload["metadata"] = metadata
+        r = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=payload, timeout=60)
+        r.raise_for_status()
+        return r.json()
+
+    def slots(self, sender: str) -> dict:
+        r = requests.get(f"{self.rasa_url}/conversations/{sender}/tracker",
+                         params={"token": self.token, "include_events": "NONE"}, timeout=30)
+        r.raise_for_status()
+        return r.json().get("slots") or {}
+
+    def _done(self, texts: list[str]) -> str | None:
+        for text in texts:
+            for what, known in self.done_texts.items():
+                if text in known or (what == "withdraw" and any(text.startswith(p) for p in self.withdraw_prefixes)):
+                    return what
+        return None
+
+    def run_one(self, index: int) -> Result:
+        rng = random.Random(f"{self.seed}-{index}")
+        answering = index % 3 == 0
+        res = Result(index, answering)
+        sender = f"fuzz-{self.seed}-{index}"
+        region = rng.choice(REGION_LINKS)
+        metadata = {"regio": region, "bron": "linkedin"} if region else None
+        n_replies = SUMMARY_LIMIT + 3 if answering else rng.randint(6, 16)
+        questions_seen: list[set[str]] = []
+        last_turn: list[dict] = []
+        had_challenge = False
+        # The page opens with /groeten; a shared REST link may start with a reply straight away.
+        message = "/groeten" if rng.random() < 0.6 else rng.choice(self.answers if answering else self.pool)
+        for i in range(n_replies + 1):
+            try:
+                replies = self.talk(sender, message, metadata)
+                metadata = None
+                slots = self.slots(sender)
+            except requests.RequestException as exc:
+                res.flags.append(("http_error", f"{message!r}: {exc}"))
+                break
+            texts = [_norm(r.get("text") or "") for r in replies]
+            res.transcript.append((message, texts))
+            user_turn = i  # replies after the opening message
+            if not any(texts) and not any(r.get("image") for r in replies):
+                res.flags.append(("no_reply", f"turn {i}: {message!r}"))
+            dup = [t for t, c in Counter(t for t in texts if t).items() if c > 1]
+            if dup:
+                res.flags.append(("duplicate_in_turn", f"turn {i}: {dup[0][:80]!r}"))
+            if any(t in self.error_texts for t in texts):
+                res.flags.append(("bot_error", f"turn {i}: {message!r}"))
+            asked = {_norm(r.get("text") or "") for r in replies
+                     if r.get("buttons") or _norm(r.get("text") or "").endswith("?")}
+            questions_seen.append(asked)
+            if len(questions_seen) >= 3:
+                thrice = questions_seen[-1] & questions_seen[-2] & questions_seen[-3]
+                if thrice:
+                    res.flags.append(("asked_three_times", f"turn {i}: {sorted(thrice)[0][:80]!r}"))
+            done = self._done(texts)
+            confirmed = message in LEAVING_BUTTONS or (
+                any(t in self.confirm_texts for t in (_norm(r.get("text") or "") for r in last_turn))
+                and (message == "/bevestigen" or bool(_FUZZER_YES.match(message))))
+            if done and not confirmed:
+                res.flags.append((f"unconfirmed_{done}", f"turn {i}: {message!r}"))
+            challenge = bool(slots.get("challenge") or slots.get("themes"))
+            if had_challenge and not challenge and not (done in ("restart", "withdraw") and confirmed):
+                res.flags.append(("state_lost", f"turn {i}: {message!r}"))
+            had_challenge = challenge
+            if res.summary_after is None and any(SUMMARY_MARK in t for t in texts):
+                res.summary_after = user_turn
+            if answering and res.summary_after is None and user_turn >= SUMMARY_LIMIT:
+                res.flags.append(("no_summary", f"after {user_turn} answering replies"))
+                break
+            last_turn = replies
+            if i == n_replies:
+                break
+            offered = [b["payload"] for r in replies for b in r.get("buttons") or []]
+            if answering:
+                offered = [p for p in offered if p not in LEAVING_BUTTONS and p != "/ontkennen"]
+            if offered and rng.random() < 0.3:
+                message = rng.choice(offered)
+            else:
+                message = rng.choice(self.answers if answering else self.pool)
+        return res
+
+
+def run(rasa_url: str, token: str, seed: int, conversations: int, workers: int, rasa_log: Path | None) -> dict:
+    fuzzer = Fuzzer(rasa_url, token, seed)
+    started = time.time()
+    with ThreadPoolExecutor(workers) as pool:
+        results = list(pool.map(fuzzer.run_one, range(conversations)))
+    seconds = time.time() - started
+    flags = [(r.index, kind, detail) for r in results for kind, detail in r.flags]
+    if rasa_log is not None and rasa_log.exists():
+        for line in rasa_log.read_text(errors="replace").splitlines():
+            if "Circuit breaker tripped" in line:
+                flags.append((-1, "circuit_breaker", line.strip()[-120:]))
+    turns = sum(len(r.transcript) for r in results)
+    answering = [r for r in results if r.answering]
+    reached = sorted(r.summary_after for r in answering if r.summary_after is not None)
+    return {
+        "seed": seed, "conversations": conversations, "turns": turns, "pool_size": len(fuzzer.pool),
+        "answering_conversations": len(answering), "summary_reached": len(reached),
+        "summary_after_median": reached[len(reached) // 2] if reached else None,
+        "summary_after_max": reached[-1] if reached else None,
+        "flags_by_kind": dict(Counter(kind for _, kind, _ in flags)),
+        "flags": [{"conversation": i, "kind": k, "detail": d} for i, k, d in flags],
+        "seconds": round(seconds, 1),
+        "examples": {str(r.index): r.transcript for r in results if r.flags},
+    }
+
+
+def write_report(report: dict, command: str) -> None:
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.with_suffix(".json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    kinds = report["flags_by_kind"] or {}
+    lines = [
+        "# Conversation fuzzer", "",
+        f"Command: `{command}`", "",
+        f"- seed {report['seed']}, {report['conversations']} conversations, {report['turns']} turns, "
+        f"pool of {report['pool_size']} replies written blind (`tests/fuzz/replies.yml`)",
+        f"- answering conversations: {report['answering_conversations']}, reached the summary: "
+        f"{report['summary_reached']} (median after {report['summary_after_median']} replies, "
+        f"max {report['summary_after_max']})",
+        f"- run time {report['seconds']} s against the real Rasa and action servers", "",
+        "| flag | count |", "|---|---|",
+    ]
+    for kind in ("no_reply", "duplicate_in_turn", "circuit_breaker", "asked_three_times", "unconfirmed_restart",
+                 "unconfirmed_stop", "unconfirmed_withdraw", "state_lost", "no_summary", "http_error", "bot_error"):
+        lines.append(f"| {kind} | {kinds.get(kind, 0)} |")
+    if report["flags"]:
+        lines += ["", "First flags:", ""] + [f"- #{f['conversation']} {f['kind']}: {f['detail']}"
+                                             for f in report["flags"][:20]]
+    REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=20261201)
+    parser.add_argument("--conversations", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--rasa-url", help="talk to a running Rasa instead of starting the stack")
+    parser.add_argument("--token", default="")
+    parser.add_argument("--no-report", action="store_true")
+    args = parser.parse_args()
+    command = f".venv/bin/python scripts/fuzz_conversations.py --seed {args.seed} --conversations {args.conversations}"
+    stack = None
+    if args.rasa_url:
+        rasa_url, token, log = args.rasa_url, args.token, None
+    else:
+        from tests.e2e.stack import start_stack
+
+        stack = start_stack(Path(tempfile.mkdtemp(prefix="leerpunt-fuzz-")))
+        rasa_url, token, log = stack.rasa_url, stack.token, stack.tmp / "logs" / "rasa.log"
+    try:
+        report = run(rasa_url, token, args.seed, args.conversations, args.workers, log)
+    finally:
+        if stack is not None:
+            stack.close()
+    if not args.no_report:
+        write_report(report, command)
+    print(json.dumps({k: report[k] for k in ("seed", "conversations", "turns", "flags_by_kind", "summary_reached",
+                                             "answering_conversations", "seconds")}, ensure_ascii=False))
+    for flag in report["flags"][:15]:
+        print(f"  #{flag['conversation']} {flag['kind']}: {flag['detail']}")
+    return 1 if report["flags"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
