@@ -35,4 +35,8 @@ step "NLU-kruisvalidatie (5 folds)"
 step "End-to-end- en browsertests (echte servers)"
 "$PY" -m pytest -q -m "e2e or browser" -p no:cacheprovider
 
+step "Gespreksfuzzer (300 gesprekken van korte antwoorden, vaste seed, echte servers)"
+"$PY" scripts/fuzz_conversations.py --seed 20261201 --conversations 300 \
+  || die "de fuzzer vond gesprekken die breken; zie docs/benchmarks/fuzz.md"
+
 step "Alle tests geslaagd"

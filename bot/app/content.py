@@ -14,7 +14,15 @@ from typing import Any
 from bot import company
 from bot.framework import Framework, Question, load_framework
 from bot.handoff.consent import retention_days
-from bot.regions import Coach, Region, RegionSet, coach_for, effective_questions, effective_texts, load_regions
+from bot.regions import (
+    Coach,
+    Region,
+    RegionSet,
+    coach_for,
+    effective_questions,
+    effective_texts,
+    load_regions,
+)
 
 from .state import UNKNOWN, Conversation
 

@@ -24,8 +24,22 @@ from bot.regions import resolve_place
 from . import advice, content, handoff
 from . import replies as words
 from .state import (
-    ADVISED, CONSENT, CONTACT, HANDED_OFF, INTAKE, LINK_SLOTS, MAX_MESSAGE_CHARS, READBACK, START, STATE_SLOTS,
-    STOPPED, UNKNOWN, Conversation, Message, Reply, button,
+    ADVISED,
+    CONSENT,
+    CONTACT,
+    HANDED_OFF,
+    INTAKE,
+    LINK_SLOTS,
+    MAX_MESSAGE_CHARS,
+    READBACK,
+    START,
+    STATE_SLOTS,
+    STOPPED,
+    UNKNOWN,
+    Conversation,
+    Message,
+    Reply,
+    button,
 )
 
 CONFIDENT = 0.7  # an NLU intent below this is a guess
@@ -154,7 +168,8 @@ class _Turn:
                 self.reask_or_skip("answer.yes_no")
             return
         got = self.extract(pending)
-        if got is not None and got[1]:
+        asks_back = self.text.rstrip().endswith("?") and self.intent() in DETOURS
+        if got is not None and got[1] and not asks_back:  # a question back is no answer ("ben je een robot?")
             self.accept(pending, got[0])
             return
         leaving = self.leaving()
@@ -184,7 +199,7 @@ class _Turn:
                 self.answer_detour(detour, pending)
             self.reask_or_skip()
             return
-        if got is not None:
+        if got is not None and not asks_back:
             self.accept(pending, got[0])
             return
         self.reask_or_skip(self.retry_key(pending))
@@ -209,7 +224,11 @@ class _Turn:
 
     def place_text(self) -> str:
         cleaned = re.sub(r"<[^>]*>", "", self.text)[:60].strip()
-        return cleaned if cleaned and len(cleaned.split()) <= 4 and not words.is_noise(cleaned) else ""
+        if not cleaned or len(cleaned.split()) > 4 or words.is_noise(cleaned) or words.is_skip(cleaned):
+            return ""
+        if words.is_yes(cleaned) or words.is_no(cleaned) or "?" in cleaned:
+            return ""
+        return cleaned
 
     def reask_or_skip(self, retry_key: str | None = None) -> None:
         """Ask the pending question once more; if it was asked twice already, skip it."""
@@ -609,7 +628,10 @@ class _Turn:
         conv = self.conv
         pending = conv.pending or "consent"
         if pending == "_new_place":
-            self.on_question()
+            if self.is_no() or (self.is_skip() and not self.msg.from_button):
+                self.skip("_new_place", ack=False)
+            else:
+                self.on_question()
             return
         yes = self.is_yes() or self.intent() == "wil_mens" or bool(_COACH_WORDS.search(self.text))
         if yes and pending == "consent":
@@ -835,6 +857,10 @@ class _Turn:
                 self.ask(conv.pending)
             elif conv.phase in (START, INTAKE):
                 self.advance()
+            elif conv.phase == ADVISED:  # stopped while giving details: offer the coach again
+                self.offer_coach()
+            else:
+                self.after()
             return
         self.run()
 

@@ -12,7 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 from bot import privacy, usage
-from bot.handoff.consent import CONSENT_TEXT_VERSION, WithdrawResult, consent_record, consent_text, withdraw
+from bot.handoff.consent import (
+    CONSENT_TEXT_VERSION,
+    WithdrawResult,
+    consent_record,
+    consent_text,
+    withdraw,
+)
 from bot.handoff.outbox import HandoffOutbox, targets_from_region
 from bot.handoff.profile import build_profile
 from bot.regions import Region

@@ -21,6 +21,7 @@
 //   {"expect_status": "regex"}             the status line (role=status) matches
 //   {"expect_user_pending": true}          the last user message waits to be sent
 //   {"expect_html_excludes": "text"}       the page's HTML does not contain text
+//   {"expect_bot_count": "regex", "count": n}  exactly n bot messages match (after a 1.5 s settle)
 //   {"axe": true}                          axe-core WCAG 2.1 A/AA: no serious or critical
 //   {"screenshot": "name.png"}             saved under artifactsDir
 import { readFileSync, mkdirSync } from 'node:fs';
@@ -155,6 +156,11 @@ async function runStep(page, step, timeout) {
   } else if (step.expect_user_pending) {
     await waitFor(async () => (await page.locator(`${USER}.lp-msg--pending`).count()) > 0,
       timeout, 'a pending user message');
+  } else if (step.expect_bot_count !== undefined) {
+    await sleep(1500); // a late duplicate would have arrived by now
+    const re = new RegExp(step.expect_bot_count);
+    const n = (await botTexts(page)).filter((t) => re.test(t)).length;
+    if (n !== step.count) throw new Error(`${n} bot messages match /${step.expect_bot_count}/, expected ${step.count}`);
   } else if (step.expect_html_excludes !== undefined) {
     const html = await page.content();
     if (html.includes(step.expect_html_excludes)) {

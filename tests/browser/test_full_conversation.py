@@ -55,8 +55,27 @@ def full_conversation() -> list[dict]:
         {"expect_bot": "Klopt dit"},
         {"click": "Ja, versturen"},
         {"expect_bot": "LP-"},
+        # A follow-up question after the handoff gets an answer, not a new summary.
+        {"type": "wanneer belt de coach mij?"},
+        {"expect_bot": "al geregeld|neemt contact|verstuurd"},
+        {"expect_bot_count": "Eerste stap", "count": 1},
     ]
     return steps
+
+
+def polite_no_conversation() -> list[dict]:
+    """To the advice, a polite no at the consent question, then a question back."""
+    steps = full_conversation()
+    cut = next(i for i, s in enumerate(steps) if s.get("click") == "Ja, graag")
+    return steps[:cut] + [
+        {"type": "nee hoeft niet, ik ga t eerst zelf proberen"},
+        {"expect_bot": "geen gegevens"},
+        {"expect_bot_count": "Eerste stap", "count": 1},
+        {"expect_bot_count": "Ga je akkoord", "count": 1},
+        {"type": "wat kost een coach eigenlijk?"},
+        {"expect_bot": "gratis"},
+        {"expect_bot_count": "Eerste stap", "count": 1},
+    ]
 
 
 def handoff_for_session(stack, session_id: str) -> dict:
@@ -87,3 +106,16 @@ def test_full_conversation_from_linkedin_link(browser_ready, stack, tmp_path):
     assert profile["region"]["id"] == REGION
     assert profile["source"] == {"bron": SOURCE, "campagne": CAMPAIGN}
     assert profile["contact"]["email"] == "ondernemer@testbedrijf.example.org"
+
+
+def test_polite_no_at_the_consent_and_a_question_afterwards(browser_ready, stack, tmp_path):
+    web = WebServer(stack.rasa_url, tmp_path, env=stack.env)
+    try:
+        steps = [{"open": f"/chat?regio={REGION}&bron={SOURCE}"}, *polite_no_conversation(),
+                 {"screenshot": "polite-no.png"}]
+        result = run_scenario(web.url, steps, timeout=300)
+    finally:
+        web.close()
+    assert result["ok"], f"{result['error']} at step {result['failedStep']}"
+    outbox = HandoffOutbox(stack.env["LEERPUNT_DATABASE_URL"])
+    assert outbox.references_for_conversation(result["sessionIds"][0]) == []

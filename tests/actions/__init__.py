@@ -1,1 +1,0 @@
-"""Action tests: each custom action run on a tracker built from a JSON fixture."""

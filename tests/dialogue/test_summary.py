@@ -1,0 +1,124 @@
+"""The first answer: strengths, levers with a first step, the chart and the region's offer.
+
+Ported from tests/actions/test_summary.py: the advice as it comes at the end of the intake.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+
+from bot import chart, usage
+from bot.app import content
+from bot.app.state import Reply
+from tests.dialogue.chat import SKIP, Chat, answer_questions, text_of, to_questions
+
+FW = content.framework()
+REGIONS = content.regions()
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# Answers about learning from each other that are strong, and one that is weak.
+TWENTE_ANSWERS = {"q_nieuwe_mensen": "meelopen", "q_van_elkaar": "vanzelf", "q_gesprekken": "niet_aan_toe"}
+
+
+def _advised_in_twente() -> tuple[Chat, list[Reply]]:
+    """Through the intake in Enschede (a LinkedIn link); the replies of the summary turn."""
+    chat = to_questions(Chat(link={"source": "linkedin", "campaign": "voorjaar-2025"}))
+    answer_questions(chat, TWENTE_ANSWERS)
+    assert chat.slots["region"] == "twente"
+    return chat, chat.turns[-1]
+
+
+def _summary(chat: Chat, replies: list[Reply]) -> list[Reply]:
+    """The summary's messages within a turn: from its intro up to the coach offer."""
+    intro = text_of(chat, "summary.intro")
+    starts = [i for i, r in enumerate(replies) if r.text == intro]
+    assert len(starts) == 1, [r.text for r in replies]
+    out = replies[starts[0]:]
+    for i, reply in enumerate(out):
+        if reply.buttons:  # the coach offer (or the question after it) ends the summary
+            return out[:i]
+    return out
+
+
+def _message_starting(replies: list[Reply], title: str) -> str:
+    found = [r.text for r in replies if r.text.startswith(title)]
+    assert len(found) == 1, f"expected one message starting with {title!r}, got {[r.text for r in replies]}"
+    return found[0]
+
+
+def test_summary_with_answers_in_a_region():
+    chat, replies = _advised_in_twente()
+    summary = _summary(chat, replies)
+
+    assert chat.slots["summary_shown"] is True
+    assert summary[0].text == text_of(chat, "summary.intro")
+
+    # the answers about learning from each other were strong: that is what goes well
+    strengths = _message_starting(summary, text_of(chat, "summary.strengths_title"))
+    assert FW.dimensions["leren_van_elkaar"].strong_text in strengths
+
+    levers = _message_starting(summary, text_of(chat, "summary.levers_title"))
+    numbered = re.findall(r"^(\d)\. (.+?): ", levers, flags=re.M)
+    assert [n for n, _ in numbered] == ["1", "2", "3"]
+    lever_labels = {lv.label for lv in FW.levers.values()}
+    assert {label for _, label in numbered} <= lever_labels
+    first_steps = re.findall(r"Eerste stap: (.+)$", levers, flags=re.M)
+    assert len(first_steps) == 3
+    all_steps = {s.text for lv in FW.levers.values() for s in lv.steps}
+    assert set(first_steps) <= all_steps
+
+    images = [r for r in summary if r.image]
+    assert len(images) == 1
+    assert images[0].text == text_of(chat, "summary.chart_caption")
+    prefix = "data:image/png;base64,"
+    assert images[0].image.startswith(prefix)
+    assert base64.b64decode(images[0].image[len(prefix):]).startswith(PNG_SIGNATURE)
+
+    offer = _message_starting(summary, text_of(chat, "summary.region_title"))
+    assert "Twente" in offer.splitlines()[0]
+    offered = re.findall(r"^• (.+?): ", offer, flags=re.M)
+    twente = {i.name for i in REGIONS.get("twente").instruments}
+    assert 1 <= len(offered) <= 3
+    assert set(offered) <= twente
+
+
+def test_summary_is_counted_without_personal_data():
+    _advised_in_twente()
+
+    assert [(t.region, t.source, t.samenvatting) for t in usage.totals()] == [("twente", "linkedin", 1)]
+
+
+def test_summary_without_answers_says_so_and_shows_the_national_offer():
+    chat = Chat()
+    chat.say("sla over", intent="weet_niet", confidence=0.9)  # no worry,
+    chat.say(SKIP)  # no theme,
+    for _ in ("company_size", "sector", "location"):  # no company facts,
+        chat.say(SKIP)
+    assert (chat.slots["company_size"], chat.slots["sector"], chat.slots["location"]) == ("onbekend",) * 3
+    answer_questions(chat)  # and no answers
+    summary = _summary(chat, chat.turns[-1])
+
+    texts = [r.text for r in summary]
+    assert text_of(chat, "summary.no_strengths") in texts
+    assert not any(t.startswith(text_of(chat, "summary.strengths_title")) for t in texts)
+    assert "\n".join(texts).count("Eerste stap:") >= 1
+    offer = _message_starting(summary, text_of(chat, "summary.region_title"))
+    national = {i.name for i in REGIONS.fallback.instruments}
+    assert set(re.findall(r"^• (.+?): ", offer, flags=re.M)) <= national
+    assert chat.slots["region"] == REGIONS.fallback.id
+    assert chat.slots["summary_shown"] is True
+
+
+def test_summary_stands_without_the_chart(monkeypatch):
+    def broken(rows):
+        raise RuntimeError("no renderer")
+
+    monkeypatch.setattr(chart, "chart_data_uri", broken)
+
+    chat, replies = _advised_in_twente()
+    summary = _summary(chat, replies)
+
+    assert not any(r.image for r in replies)
+    assert "\n".join(r.text for r in summary).count("Eerste stap:") == 3
+    assert chat.slots["summary_shown"] is True
+    assert chat.phase == "consent"  # and the conversation goes on to the coach offer
