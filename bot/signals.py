@@ -88,7 +88,7 @@ def stem(word: str) -> str:
 
 
 @lru_cache(maxsize=200000)
-def _one_typo_apart(a: str, b: str) -> bool:
+def one_typo_apart(a: str, b: str) -> bool:
     """True when ``a`` and ``b`` differ by one insertion, deletion or swap of letters,
     or (for words of 7+ letters) one substituted letter. Short words with one letter
     replaced are too often other real words ("vieren" / "voeren")."""
@@ -180,7 +180,7 @@ def _alt_matches(alt: str, text: str, lemma: str, word_stem: str) -> bool:
         return True
     if len(alt) >= 4 and len(word_stem) >= 3 and stem(alt) == word_stem:
         return True
-    return len(alt) >= 5 and len(text) >= 5 and _one_typo_apart(alt, text)
+    return len(alt) >= 5 and len(text) >= 5 and one_typo_apart(alt, text)
 
 
 @dataclass(frozen=True)

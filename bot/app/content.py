@@ -105,6 +105,7 @@ def coach_of(conv: Conversation) -> Coach | None:
 
 def coach_role(coach: Coach) -> str:
     """The role to put before the coach's name, or '' when the name already says it."""
-    if coach.name.lower().startswith(coach.role.lower()):
-        return ""
+    first = coach.name.split()[0].lower() if coach.name.split() else ""
+    if first and (first in coach.role.lower() or coach.role.lower() in coach.name.lower()):
+        return ""  # "Loopbaanadviseur Twente", not "Loopbaanadviseur Loopbaanadviseur Twente"
     return coach.role.capitalize()

@@ -45,6 +45,7 @@ from .state import (
 CONFIDENT = 0.7  # an NLU intent below this is a guess
 DETOURS = {"vraag_uitleg", "vraag_privacy", "vraag_wie", "vraag_kosten", "hulp", "buiten_scope", "belediging",
            "andere_taal", "groeten", "bedanken"}
+QUESTIONS_BACK = {"vraag_uitleg", "vraag_privacy", "vraag_wie", "vraag_kosten", "hulp"}
 LEAVING = {"opnieuw": "restart", "stoppen": "stop", "afscheid": "stop", "gegevens_intrekken": "withdraw"}
 OPENING = "_opening"
 FACTS = ["themes", "company_size", "sector", "location", "region"]
@@ -112,7 +113,7 @@ class _Turn:
         if intent in DETOURS:
             return intent
         # A question back that the NLU half recognised is still a question back.
-        if (not self.msg.from_button and self.text.rstrip().endswith("?") and self.msg.intent in DETOURS
+        if (not self.msg.from_button and self.text.rstrip().endswith("?") and self.msg.intent in QUESTIONS_BACK
                 and self.msg.confidence >= 0.45):
             return self.msg.intent
         return None
@@ -346,6 +347,8 @@ class _Turn:
             hits = {o.id for o in question.options for a in [o.label, *o.also]
                     if re.search(rf"\b{re.escape(words.normalize(a))}\b", said)}
             matched = hits.pop() if len(hits) == 1 else None
+        if not matched and (words.plain_yes(text) or words.plain_no(text)):
+            matched = yes_no_option(question, yes=words.plain_yes(text))
         signals = engine.score_text(content.framework(), text)
         if matched or signals:
             answer = {"text": text}
@@ -863,6 +866,15 @@ class _Turn:
                 self.after()
             return
         self.run()
+
+
+def yes_no_option(question, yes: bool) -> str | None:
+    """For a question whose first answer starts with "Ja": a bare yes is that answer, a bare
+    no the last real one (answers run from most to least, see bot/framework/questions.yml)."""
+    real = [o for o in question.options if o.scores]
+    if not real or not real[0].label.lower().startswith("ja"):
+        return None
+    return real[0].id if yes else real[-1].id
 
 
 def content_theme_buttons(conv: Conversation, include_other: bool = True) -> list[dict]:

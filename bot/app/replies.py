@@ -82,3 +82,18 @@ def is_noise(text: str) -> bool:
     if not re.search(r"[a-z0-9à-ÿ]", said):
         return True
     return said in NOISE
+
+
+_PLAIN_YES = {"ja", "jaa", "jaaa", "jawel", "jazeker", "zeker", "jep", "jup", "yes", "ja hoor", "ja zeker",
+              "ja eigenlijk wel", "eigenlijk wel", "ja wel", "jazeker wel", "ja best wel", "klopt"}
+_PLAIN_NO = {"nee", "neen", "neee", "nope", "no", "nee hoor", "nee eigenlijk niet", "eigenlijk niet", "niet echt",
+             "nauwelijks", "nee niet echt", "nee nooit", "nooit", "nee helaas", "helaas niet"}
+
+
+def plain_yes(text: str) -> bool:
+    """A bare "ja" as the answer to a yes/no-shaped question (not "ok", which only acknowledges)."""
+    return normalize(text).strip(" !.") in _PLAIN_YES
+
+
+def plain_no(text: str) -> bool:
+    return normalize(text).strip(" !.") in _PLAIN_NO

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bot.language import normalize
 from bot.regions.model import PlaceMatch, PlaceResolution, Region
+from bot.signals import one_typo_apart
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _FULL_POSTCODE = re.compile(r"(?<![0-9])([1-9][0-9]{3}) ?([A-Za-z]{2})(?![A-Za-z0-9])")
@@ -119,7 +120,19 @@ class PlaceIndex:
             return PlaceResolution("ambiguous", region_ids, typed[0], postcode, None, tuple(matches))
         if postcode_region:
             return PlaceResolution("found", [postcode_region], None, postcode)
+        corrected = self._one_typo_away(words)
+        if corrected is not None:
+            return self.resolve(corrected)
         return PlaceResolution("unknown", [], None, postcode)
+
+    def _one_typo_away(self, words: Sequence[str]) -> str | None:
+        """The one known place a short answer misspells by one letter ("enschde"), if exactly one."""
+        key = " ".join(words)
+        if not 1 <= len(words) <= 2 or len(key) < 5 or not key.replace(" ", "").isalpha():
+            return None
+        hits = {k for k in self.names if abs(len(k) - len(key)) <= 1 and k not in WORD_LIKE_NAMES
+                and one_typo_apart(key, k)}
+        return self.spellings[hits.pop()] if len(hits) == 1 else None
 
     def _name_spans(self, words: Sequence[str]) -> list[tuple[int, int, tuple[PlaceMatch, ...]]]:
         spans = []
