@@ -188,10 +188,11 @@ class _Turn:
             self.skip(pending, ack=True)
             return
         if self.intent() == "wil_mens" and conv.phase in (START, INTAKE):
-            self.say("intake.to_coach")
             if conv.phase == START:
+                self.say("intake.to_coach_first")
                 self.start_intake()
             else:
+                self.say("intake.to_coach")
                 self.finish_intake()
             return
         detour = self.detour()
@@ -203,7 +204,17 @@ class _Turn:
         if got is not None and not asks_back:
             self.accept(pending, got[0])
             return
+        if conv.phase == INTAKE and self.answers_another_fact():
+            self.say("answer.other_fact")
+            self.reask_or_skip()
+            return
         self.reask_or_skip(self.retry_key(pending))
+
+    def answers_another_fact(self) -> bool:
+        """'12' at the themes question, 'Goes' at the size question: keep what was said."""
+        before = {slot: self.conv.get(slot) for slot in ("company_size", "sector", "location")}
+        self.facts_in_passing(self.text)
+        return any(self.conv.get(slot) != value for slot, value in before.items())
 
     def retry_key(self, pending: str) -> str | None:
         if pending == OPENING:
@@ -848,6 +859,9 @@ class _Turn:
 
     def resume(self) -> None:
         conv = self.conv
+        if self.leaving() == "stop":  # still stopped: nothing to confirm
+            self.say("faq.afscheid")
+            return
         state = conv.dialogue.pop("resume", None) or {}
         conv.phase = state.get("phase") or START
         if conv.phase in (CONTACT, READBACK):  # their details were forgotten at the stop
