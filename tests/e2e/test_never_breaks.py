@@ -198,7 +198,7 @@ def test_small_wording_faults_are_gone(stack):
     replies = stack.talk(sender, "Enschede")
     for _ in range(6):
         titles = [b["title"] for b in buttons(replies)]
-        assert not ({"Weet ik eigenlijk niet", "Weet ik niet"} <= set(titles)), titles
+        assert sum(t.lower().startswith("weet ik") for t in titles) <= 1, titles  # one "don't know" button
         if "Eerste stap" in texts(replies):
             break
         replies = stack.talk(sender, "hmm soms")
