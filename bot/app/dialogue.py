@@ -168,6 +168,9 @@ class _Turn:
             else:
                 self.reask_or_skip("answer.yes_no")
             return
+        if conv.phase == CONTACT and (self.is_no() or (self.intent() == "ontkennen" and not self.extract(pending))):
+            self.drop_handoff()  # "nee, laat maar" while giving details: nothing is sent, details go
+            return
         got = self.extract(pending)
         asks_back = self.text.rstrip().endswith("?") and self.intent() in DETOURS
         if got is not None and got[1] and not asks_back:  # a question back is no answer ("ben je een robot?")
@@ -325,6 +328,8 @@ class _Turn:
         if pending == "contact_name":
             if words.is_yes(text) or words.is_no(text) or words.is_noise(text) or words.is_skip(text):
                 return None
+            if len(text.split()) > 4 or self.intent() in DETOURS | set(LEAVING) | {"wil_mens"}:
+                return None  # "ik wil toch geen coach" is no name
             name = handoff.parse_name(text)
             return ({"contact_name": name}, True) if name else None
         if pending == "company_name":

@@ -63,10 +63,16 @@ def is_yes(text: str) -> bool:
                                                "jep", "klopt", "doe maar", "akkoord"}, 6)
 
 
+_NO_PHRASE = re.compile(r"\b(geen coach|toch niet|toch maar niet|hoeft (toch )?niet|laat (maar )?zitten|"
+                        r"geen contact|niet meer nodig|geen behoefte|niet nodig)\b")
+
+
 def is_no(text: str) -> bool:
     said = normalize(text)
     if not said:
         return False
+    if len(said.split()) <= 8 and _NO_PHRASE.search(said):
+        return True
     return said in NO or _starts_with(said, {"nee", "neen", "neee", "nope", "no", "liever niet", "hoeft niet",
                                               "niet nodig", "nee dank", "nee bedankt", "nog niet"}, 14)
 
