@@ -217,11 +217,21 @@ def test_company_name():
 def test_company_name_button_click_is_asked_again():
     chat = _at("company_name")
 
-    replies = chat.say("/ontkennen")
+    replies = chat.say('/vertellen{"optie":"meelopen"}')  # a stale button from an earlier question
 
     assert chat.slots.get("company_name") is None
     assert chat.pending == "company_name"
     assert replies[0].text == text_of(chat, "contact.invalid_company")
+
+
+def test_a_no_click_while_giving_details_sends_nothing_and_forgets_them():
+    chat = _at("company_name")
+
+    chat.say("/ontkennen")
+
+    assert chat.slots.get("company_name") is None and chat.slots.get("contact_name") is None
+    assert chat.slots["handoff_consent"] is False and chat.slots.get("consent_record") is None
+    assert chat.said == text_of(chat, "contact.dropped")
 
 
 def test_email_typo_suggests_the_right_domain():
