@@ -1,7 +1,7 @@
 """Conversation fuzzer: hundreds of seeded conversations of short replies against the
 real Rasa and action servers, flagging every way a conversation can break.
 
-    .venv/bin/python scripts/fuzz_conversations.py [--seed 20261201] [--conversations 300]
+    .venv/bin/python scripts/fuzz_conversations.py [--seed 20261201] [--conversations 300] [--record]
 
 Replies come from ``tests/fuzz/replies.yml`` (written blind, without the bot's data),
 sometimes a click on one of the buttons the bot just offered. A third of the
@@ -12,7 +12,8 @@ Flags: a turn without a reply; one bot message twice in one turn; "Circuit break
 tripped" in Rasa's log; the same question in three turns in a row; a restart, stop or
 deletion the user did not confirm (or state lost without one); an answering
 conversation without a summary after 25 replies; an HTTP error or the bot's own
-error message. Writes docs/benchmarks/fuzz.md and .json; exits 1 on any flag.
+error message. Writes results/fuzz.md and .json (with --record: docs/benchmarks/fuzz.md);
+exits 1 on any flag.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ from bot.framework import load_framework  # noqa: E402
 from bot.regions import effective_texts, load_regions  # noqa: E402
 
 POOL = ROOT / "tests" / "fuzz" / "replies.yml"
-REPORT = ROOT / "docs" / "benchmarks" / "fuzz.md"
+RECORDED = ROOT / "docs" / "benchmarks" / "fuzz.md"
+REPORT = ROOT / "results" / "fuzz.md"
 SUMMARY_MARK = "Eerste stap"
 SUMMARY_LIMIT = 25
 LEAVING_BUTTONS = {"/opnieuw", "/stoppen", "/gegevens_intrekken"}
@@ -199,9 +201,9 @@ def run(rasa_url: str, token: str, seed: int, conversations: int, workers: int, 
     }
 
 
-def write_report(report: dict, command: str) -> None:
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.with_suffix(".json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+def write_report(report: dict, command: str, path: Path = REPORT) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.with_suffix(".json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
     kinds = report["flags_by_kind"] or {}
     lines = [
         "# Conversation fuzzer", "",
@@ -220,7 +222,7 @@ def write_report(report: dict, command: str) -> None:
     if report["flags"]:
         lines += ["", "First flags:", ""] + [f"- #{f['conversation']} {f['kind']}: {f['detail']}"
                                              for f in report["flags"][:20]]
-    REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main() -> int:
@@ -230,7 +232,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--rasa-url", help="talk to a running Rasa instead of starting the stack")
     parser.add_argument("--token", default="")
-    parser.add_argument("--no-report", action="store_true")
+    parser.add_argument("--record", action="store_true", help="write the report to docs/benchmarks/")
     args = parser.parse_args()
     command = f".venv/bin/python scripts/fuzz_conversations.py --seed {args.seed} --conversations {args.conversations}"
     stack = None
@@ -246,8 +248,7 @@ def main() -> int:
     finally:
         if stack is not None:
             stack.close()
-    if not args.no_report:
-        write_report(report, command)
+    write_report(report, command + (" --record" if args.record else ""), RECORDED if args.record else REPORT)
     print(json.dumps({k: report[k] for k in ("seed", "conversations", "turns", "flags_by_kind", "summary_reached",
                                              "answering_conversations", "seconds")}, ensure_ascii=False))
     for flag in report["flags"][:15]:

@@ -4,7 +4,7 @@
 # end-to-end and browser tests against real servers. Fails on the first failure.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
-"$ROOT/scripts/setup.sh"
+LEERPUNT_DOMAIN_CHECK_ONLY=1 "$ROOT/scripts/setup.sh"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:5055/webhook}"
 
 step "Lint (ruff)"
@@ -37,6 +37,6 @@ step "End-to-end- en browsertests (echte servers)"
 
 step "Gespreksfuzzer (300 gesprekken van korte antwoorden, vaste seed, echte servers)"
 "$PY" scripts/fuzz_conversations.py --seed 20261201 --conversations 300 \
-  || die "de fuzzer vond gesprekken die breken; zie docs/benchmarks/fuzz.md"
+  || die "de fuzzer vond gesprekken die breken; zie results/fuzz.md"
 
 step "Alle tests geslaagd"
