@@ -652,7 +652,9 @@ class _Turn:
             else:
                 self.on_question()
             return
-        yes = self.is_yes() or self.intent() == "wil_mens" or bool(_COACH_WORDS.search(self.text))
+        # Consent is only ever an explicit yes; for "look elsewhere?" wanting a coach will do.
+        yes = self.is_yes() or (pending == "other_place" and not self.detour() and (
+            self.intent() == "wil_mens" or bool(_COACH_WORDS.search(self.text))))
         if yes and pending == "consent":
             if content.coach_of(conv) is None:  # never collect details nobody would receive
                 self.offer_coach()
@@ -771,7 +773,8 @@ class _Turn:
             conv.dialogue.pop("held", None)
             self.read_back()
             return
-        wants_coach = intent == "wil_mens" or bool(_COACH_WORDS.search(self.text))
+        detour = self.detour()
+        wants_coach = intent == "wil_mens" or (bool(_COACH_WORDS.search(self.text)) and not detour)
         if wants_coach:
             if handed_off:
                 coach = content.coach_of(conv)
@@ -780,7 +783,6 @@ class _Turn:
             else:
                 self.offer_coach()
             return
-        detour = self.detour()
         if detour:
             self.answer_detour(detour, None)
             return

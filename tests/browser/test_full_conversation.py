@@ -73,8 +73,9 @@ def polite_no_conversation() -> list[dict]:
         {"expect_bot_count": "Eerste stap", "count": 1},
         {"expect_bot_count": "Ga je akkoord", "count": 1},
         {"type": "wat kost een coach eigenlijk?"},
-        {"expect_bot": "gratis"},
+        {"expect_bot": "Deze chat is gratis"},  # the answer to the question, not the coach offer again
         {"expect_bot_count": "Eerste stap", "count": 1},
+        {"expect_bot_count": "Ga je akkoord", "count": 1},
     ]
 
 

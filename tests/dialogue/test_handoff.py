@@ -443,3 +443,25 @@ def test_withdraw_without_a_handoff_finds_nothing(database):
     assert chat.said == text_of(chat, "withdraw.nothing")
     assert len(_stored(database)[0]) == 1
     assert chat.slots.get("handoff_reference") is None
+
+
+def test_a_question_about_the_coach_at_the_consent_is_no_consent():
+    chat = to_coach_offer(Chat())
+    chat.say("wat kost een coach eigenlijk?", intent="vraag_kosten", confidence=0.9)
+    assert chat.slots.get("handoff_consent") is not True and chat.slots.get("consent_record") is None
+    assert "gratis" in chat.said and chat.pending == "consent"
+
+
+def test_wanting_a_coach_is_not_yet_the_explicit_yes():
+    chat = to_coach_offer(Chat())
+    chat.say("ik wil wel een coach spreken", intent="wil_mens", confidence=0.95)
+    assert chat.slots.get("consent_record") is None and chat.pending == "consent"
+    chat.say("ja")
+    assert chat.slots["handoff_consent"] is True and chat.pending == "contact_name"
+
+
+def test_after_a_no_a_question_about_the_coach_gets_an_answer_not_the_offer():
+    chat = to_coach_offer(Chat())
+    chat.say("nee hoeft niet, ik ga t eerst zelf proberen", intent="ontkennen", confidence=0.9)
+    chat.say("wat kost een coach eigenlijk?", intent="vraag_kosten", confidence=0.9)
+    assert "gratis" in chat.said and chat.phase == "advised" and chat.pending is None

@@ -119,6 +119,7 @@ def test_polite_no_at_the_consent_does_not_replay_the_summary(stack):
     assert stack.tracker(sender)["slots"]["handoff_consent"] is False
     follow = texts(stack.talk(sender, "wat kost zo'n coach eigenlijk?"))
     assert "gratis" in follow.lower() and "Eerste stap" not in follow
+    assert "Mag ik je gegevens" not in follow  # a question about the coach is no request for one
 
 
 def test_follow_up_after_the_handoff_gets_an_answer_not_a_new_summary(stack):
