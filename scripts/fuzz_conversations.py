@@ -10,7 +10,8 @@ answer (the summary) within 25 replies.
 
 Flags: a turn without a reply; one bot message twice in one turn; "Circuit breaker
 tripped" in Rasa's log; the same question in three turns in a row; a restart, stop or
-deletion the user did not confirm (or state lost without one); an answering
+deletion the user did not confirm (or state lost without one); consent recorded without
+a yes; an answering
 conversation without a summary after 25 replies; an HTTP error or the bot's own
 error message. Writes results/fuzz.md and .json (with --record: docs/benchmarks/fuzz.md);
 exits 1 on any flag.
@@ -38,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.framework import load_framework  # noqa: E402
 from bot.regions import effective_texts, load_regions  # noqa: E402
+from tests.fuzz.judge import said_yes  # noqa: E402
 
 POOL = ROOT / "tests" / "fuzz" / "replies.yml"
 RECORDED = ROOT / "docs" / "benchmarks" / "fuzz.md"
@@ -45,8 +47,6 @@ REPORT = ROOT / "results" / "fuzz.md"
 SUMMARY_MARK = "Eerste stap"
 SUMMARY_LIMIT = 25
 LEAVING_BUTTONS = {"/opnieuw", "/stoppen", "/gegevens_intrekken"}
-_FUZZER_YES = re.compile(r"^\s*(ja+|jep|jawel|jazeker|ok(e|ey|é|ay)?|prima|zeker|klopt|doe maar|yes|goed|is goed|"
-                         r"natuurlijk|graag|👍)\b", re.I)
 REGION_LINKS = [None, None, "twente", "groningen", "zeeland", "limburg", "regio_zwolle", "rotterdam_rijnmond"]
 
 
@@ -119,7 +119,7 @@ class Fuzzer:
         n_replies = SUMMARY_LIMIT + 3 if answering else rng.randint(6, 16)
         questions_seen: list[set[str]] = []
         last_turn: list[dict] = []
-        had_challenge = False
+        had_challenge = had_consent = False
         # The page opens with /groeten; a shared REST link may start with a reply straight away.
         message = "/groeten" if rng.random() < 0.6 else rng.choice(self.answers if answering else self.pool)
         for i in range(n_replies + 1):
@@ -150,9 +150,13 @@ class Fuzzer:
             done = self._done(texts)
             confirmed = message in LEAVING_BUTTONS or (
                 any(t in self.confirm_texts for t in (_norm(r.get("text") or "") for r in last_turn))
-                and (message == "/bevestigen" or bool(_FUZZER_YES.match(message))))
+                and said_yes(message))
             if done and not confirmed:
                 res.flags.append((f"unconfirmed_{done}", f"turn {i}: {message!r}"))
+            consent = slots.get("handoff_consent") is True
+            if consent and not had_consent and not said_yes(message):
+                res.flags.append(("consent_without_yes", f"turn {i}: {message!r}"))
+            had_consent = consent
             challenge = bool(slots.get("challenge") or slots.get("themes"))
             if had_challenge and not challenge and not (done in ("restart", "withdraw") and confirmed):
                 res.flags.append(("state_lost", f"turn {i}: {message!r}"))
@@ -217,7 +221,8 @@ def write_report(report: dict, command: str, path: Path = REPORT) -> None:
         "| flag | count |", "|---|---|",
     ]
     for kind in ("no_reply", "duplicate_in_turn", "circuit_breaker", "asked_three_times", "unconfirmed_restart",
-                 "unconfirmed_stop", "unconfirmed_withdraw", "state_lost", "no_summary", "http_error", "bot_error"):
+                 "unconfirmed_stop", "unconfirmed_withdraw", "state_lost", "consent_without_yes", "no_summary",
+                 "http_error", "bot_error"):
         lines.append(f"| {kind} | {kinds.get(kind, 0)} |")
     if report["flags"]:
         lines += ["", "First flags:", ""] + [f"- #{f['conversation']} {f['kind']}: {f['detail']}"

@@ -17,6 +17,7 @@ import yaml
 
 from bot.app import content
 from tests.dialogue.chat import Chat
+from tests.fuzz.judge import said_yes
 
 POOL = yaml.safe_load((Path(__file__).parents[1] / "fuzz" / "replies.yml").read_text(encoding="utf-8"))["replies"]
 INTENTS = ["vertellen", "bevestigen", "ontkennen", "weet_niet", "groeten", "afscheid", "bedanken", "vraag_uitleg",
@@ -59,6 +60,7 @@ def _play(seed: int, answering: bool) -> list[str]:
     last: list = []
     message = "/groeten"
     summary_at = None
+    had_consent = False
     for i in range(28 if answering else 18):
         if message.startswith("/"):
             out = chat.say(message)
@@ -77,12 +79,13 @@ def _play(seed: int, answering: bool) -> list[str]:
         for what, known in DONE.items():
             if any(t.startswith(tuple(known)) for t in texts):
                 confirmed = message in LEAVING_BUTTONS or (
-                    any(r.text.startswith(tuple(CONFIRMS)) for r in last) and (
-                        message == "/bevestigen" or message.split()[0].lower().strip(",.!") in {
-                            "ja", "jaa", "jep", "ok", "oke", "okey", "oké", "prima", "zeker", "klopt", "doe",
-                            "jawel", "jazeker", "natuurlijk", "graag", "is", "yes", "mag", "👍"}))
+                    any(r.text.startswith(tuple(CONFIRMS)) for r in last) and said_yes(message))
                 if not confirmed:
                     problems.append(f"{i}: {what} without confirmation after {message!r}")
+        consent = chat.slots.get("handoff_consent") is True
+        if consent and not had_consent and not said_yes(message):
+            problems.append(f"{i}: consent recorded without a yes after {message!r}")
+        had_consent = consent
         if summary_at is None and any("Eerste stap" in t for t in texts):
             summary_at = i
         last = out
