@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.framework import load_framework  # noqa: E402
 from bot.regions import effective_texts, load_regions  # noqa: E402
+from tests.e2e.stack import rest_talk  # noqa: E402
 from tests.fuzz.judge import said_yes  # noqa: E402
 
 POOL = ROOT / "tests" / "fuzz" / "replies.yml"
@@ -89,12 +90,7 @@ class Fuzzer:
         self.error_texts = _texts_for(["error.turn"])
 
     def talk(self, sender: str, text: str, metadata: dict | None) -> list[dict]:
-        payload = {"sender": sender, "message": text}
-        if metadata:
-            payload["metadata"] = metadata
-        r = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=payload, timeout=60)
-        r.raise_for_status()
-        return r.json()
+        return rest_talk(self.rasa_url, sender, text, metadata)
 
     def slots(self, sender: str) -> dict:
         r = requests.get(f"{self.rasa_url}/conversations/{sender}/tracker",

@@ -677,6 +677,10 @@ class _Turn:
                 conv.asking("_new_place")
                 self.accept("_new_place", got[0])
                 return
+        self.neither_yes_nor_no("answer.yes_no")
+
+    def neither_yes_nor_no(self, hint_key: str) -> None:
+        """A reply to a yes/no question that is neither: leave (confirmed), a side question, or once more."""
         leaving = self.leaving()
         if leaving:
             self.confirm(leaving)
@@ -684,8 +688,8 @@ class _Turn:
         detour = self.detour()
         if detour:
             self.answer_detour(detour, None)
-        elif conv.attempts < 2:
-            self.say("answer.yes_no")
+        elif self.conv.attempts < 2:
+            self.say(hint_key)
         self.reask_or_skip()
 
     def on_consent_no(self, quiet: bool = False) -> None:
@@ -721,16 +725,7 @@ class _Turn:
             conv.dialogue["contact_done"] = []
             self.ask("contact_name")
             return
-        leaving = self.leaving()
-        if leaving:
-            self.confirm(leaving)
-            return
-        detour = self.detour()
-        if detour:
-            self.answer_detour(detour, None)
-        elif conv.attempts < 2:
-            self.say("readback.unclear")
-        self.reask_or_skip()
+        self.neither_yes_nor_no("readback.unclear")
 
     def submit(self) -> None:
         conv = self.conv

@@ -78,12 +78,7 @@ class Stack:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     def talk(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
-        payload = {"sender": sender, "message": text}
-        if metadata:
-            payload["metadata"] = metadata
-        r = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=payload, timeout=60)
-        r.raise_for_status()
-        return r.json()
+        return rest_talk(self.rasa_url, sender, text, metadata)
 
     def tracker(self, sender: str) -> dict:
         r = requests.get(f"{self.rasa_url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30)
@@ -116,6 +111,16 @@ class Stack:
         for name in list(self.processes):
             self.stop(name)
         self.receiver.shutdown()
+
+
+def rest_talk(rasa_url: str, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
+    """One message over Rasa's REST channel; the bot's replies."""
+    payload = {"sender": sender, "message": text}
+    if metadata:
+        payload["metadata"] = metadata
+    r = requests.post(f"{rasa_url}/webhooks/rest/webhook", json=payload, timeout=60)
+    r.raise_for_status()
+    return r.json()
 
 
 def wait_http(url: str, seconds: float, log: Path) -> None:
