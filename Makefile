@@ -16,5 +16,8 @@ train:
 lint:
 	@.venv/bin/ruff check bot actions tests scripts
 
+unit:  # the fast tests: no servers, no browser
+	@.venv/bin/python -m pytest -q -m "not e2e and not browser" -p no:cacheprovider
+
 clean:
 	rm -rf var models results .pytest_cache .ruff_cache

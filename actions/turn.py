@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import context as ctx
 from bot.app import content, dialogue
+from bot.app.handoff import record_usage
 from bot.app.state import Conversation, Message
 
 logger = logging.getLogger(__name__)
@@ -42,12 +43,7 @@ class ActionSessionStart(Action):
         events: list[EventType] = [SessionStarted()]
         found = ctx.link_metadata(tracker.get_slot("session_started_metadata"))
         events += [SlotSet(slot, value) for slot, value in found.items()]
-        try:
-            from bot import usage
-
-            usage.record("gesprek_gestart", found.get("region"), found.get("source") or "website")
-        except Exception:  # usage figures must never break a conversation
-            logger.exception("usage figure not recorded")
+        record_usage("gesprek_gestart", found.get("region"), found.get("source"))
         events.append(ActionExecuted("action_listen"))
         return events
 

@@ -550,7 +550,7 @@ class _Turn:
             conv.set("region", self.env.link.get("region") or content.regions().fallback.id)
         self.out.extend(advice.summary(conv))
         conv.set("summary_shown", True)
-        handoff.record_usage("samenvatting", conv)
+        handoff.record_usage("samenvatting", conv.get("region"), conv.get("source"))
         self.offer_coach()
 
     def offer_coach(self) -> None:

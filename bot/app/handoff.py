@@ -37,10 +37,10 @@ _TYPO_DOMAINS = {
 }
 
 
-def record_usage(event: str, conv: Conversation) -> None:
+def record_usage(event: str, region: str | None, source: str | None) -> None:
     """Count an event for the usage figures; a failing counter never breaks a conversation."""
     try:
-        usage.record(event, conv.get("region"), conv.get("source") or "website")
+        usage.record(event, region, source or "website")
     except Exception:
         logger.exception("usage figure not recorded")
 
@@ -162,7 +162,7 @@ def submit(conv: Conversation, conversation_id: str, transcript: Callable[[], li
     reference = HandoffOutbox().enqueue(profile_of(conv, conversation_id, transcript()), targets,
                                         conversation_id=conversation_id)
     logger.info("handoff %s queued for region %s", reference, region.id)
-    record_usage("overdracht_bevestigd", conv)
+    record_usage("overdracht_bevestigd", conv.get("region"), conv.get("source"))
     conv.set("handoff_reference", reference)
     return reference
 
