@@ -213,7 +213,8 @@ def write_report(report: dict, command: str, path: Path = REPORT) -> None:
         f"- answering conversations: {report['answering_conversations']}, reached the summary: "
         f"{report['summary_reached']} (median after {report['summary_after_median']} replies, "
         f"max {report['summary_after_max']})",
-        f"- run time {report['seconds']} s against the real Rasa and action servers", "",
+        f"- run time {report['seconds']} s against the real Rasa and action servers",
+        "- the same run on the dialogue before the rewrite: `fuzz-baseline-498dc3f.md`", "",
         "| flag | count |", "|---|---|",
     ]
     for kind in ("no_reply", "duplicate_in_turn", "circuit_breaker", "asked_three_times", "unconfirmed_restart",
