@@ -72,14 +72,10 @@ def utc_now_iso() -> str:
 
 
 def level_for_score(score: int | None) -> str:
-    """Fallback level when the caller gave a score without a level."""
-    if score is None:
-        return "onbekend"
-    if score >= 70:
-        return "sterk"
-    if score >= 40:
-        return "op weg"
-    return "aandachtspunt"
+    """Fallback level when the caller gave a score without a level (the engine owns the thresholds)."""
+    from bot.engine import level_for
+
+    return level_for(score)
 
 
 def _fallback_label(dimension_id: str) -> str:

@@ -116,3 +116,11 @@ def test_build_profile_fills_reference_and_timestamps_when_absent():
     assert profile["reference"].startswith("LP-")
     assert profile["created_at"].endswith("Z")
     assert profile["source"] == {"bron": "onbekend", "campagne": None}
+
+
+def test_profile_levels_follow_the_engines_thresholds():
+    from bot import engine
+    from bot.handoff.profile import level_for_score
+
+    for score in (None, 0, 39, 40, 44, 45, 69, 70, 100):
+        assert level_for_score(score) == engine.level_for(score)
