@@ -217,6 +217,13 @@ class _Turn:
         """'12' at the themes question, 'Goes' at the size question: keep what was said."""
         before = {slot: self.conv.get(slot) for slot in ("company_size", "sector", "location")}
         self.facts_in_passing(self.text)
+        if not self.conv.themes and self.text:  # a worry told late is still the worry
+            themes = engine.detect_themes(content.framework(), self.text)
+            if themes:
+                self.conv.set("themes", themes)
+                self.conv.add_challenge(self.text)
+                self.conv.dialogue["themes_done"] = True
+                return True
         return any(self.conv.get(slot) != value for slot, value in before.items())
 
     def retry_key(self, pending: str) -> str | None:
@@ -252,7 +259,7 @@ class _Turn:
             self.after()
             return
         if self.conv.attempts >= 2:
-            self.skip(pending, ack=True)
+            self.skip(pending, ack=True, asked_for=False)
             return
         if retry_key:
             extra = {}
@@ -449,12 +456,12 @@ class _Turn:
                 conv.set("region", None)
                 conv.set("region_options", found.region_ids)
 
-    def skip(self, pending: str, ack: bool) -> None:
+    def skip(self, pending: str, ack: bool, asked_for: bool = True) -> None:
         """Record ``pending`` as skipped, keeping what was said, and go on."""
         conv = self.conv
         kept = self.text if self.text and not words.is_skip(self.text) else None
         if ack and (pending in FACTS or pending in (OPENING, "themes") or pending.startswith("q_")):
-            self.say("answer.skip_ack")
+            self.say("answer.skip_ack" if asked_for else "answer.skip_auto")
         if pending == OPENING:
             if kept:
                 conv.add_challenge(kept)
@@ -574,7 +581,7 @@ class _Turn:
         conv = self.conv
         if conv.asking(pending) > 2:  # a question is never asked a third time in a row
             conv.dialogue["attempts"] = 2
-            self.skip(pending, ack=True)
+            self.skip(pending, ack=True, asked_for=False)
             return
         say = lambda key, **kw: content.say(conv, key, **kw)  # noqa: E731
         skip_button = button(say("button.skip"), "/weet_niet")
