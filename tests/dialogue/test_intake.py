@@ -630,3 +630,25 @@ def test_a_question_walk_asks_each_question_once_up_to_the_maximum(monkeypatch):
     assert len(set(asked)) == 5
     assert all(q in FW.questions for q in asked)
     assert chat.phase == "consent"
+
+
+def test_a_worry_told_at_a_later_question_is_taken_as_the_worry():
+    chat = Chat()
+    chat.say("/groeten")
+    chat.say("ok", intent="bevestigen")
+    chat.say("ok", intent="bevestigen")  # the opening is let go: the themes question comes
+    chat.say("weet niet", intent="weet_niet")  # and skipped: on to the company size
+    assert chat.pending == "company_size" and not chat.slots.get("themes")
+    chat.say("ik kan geen personeel vinden", intent="vertellen")
+    assert chat.slots["themes"] == ["personeelstekort"]
+    assert "ik kan geen personeel vinden" in chat.slots["challenge"]
+
+
+def test_a_skip_the_bot_decides_is_worded_differently_from_one_asked_for():
+    chat = Chat()
+    chat.say("ik kan geen personeel vinden", intent="vertellen")
+    chat.say("hmm", intent="nlu_fallback", confidence=0.3)
+    chat.say("hmm", intent="nlu_fallback", confidence=0.3)
+    assert text_of(chat, "answer.skip_auto") in chat.said and text_of(chat, "answer.skip_ack") not in chat.said
+    chat.say("sla over", intent="weet_niet")
+    assert text_of(chat, "answer.skip_ack") in chat.said
