@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import sys
 import tempfile
 import time
@@ -37,10 +36,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.framework import load_framework  # noqa: E402
-from bot.regions import effective_texts, load_regions  # noqa: E402
 from tests.e2e.stack import rest_talk  # noqa: E402
-from tests.fuzz.judge import said_yes  # noqa: E402
+from tests.fuzz.judge import asks_confirmation, done, markers, normalise, said_yes  # noqa: E402
 
 POOL = ROOT / "tests" / "fuzz" / "replies.yml"
 RECORDED = ROOT / "docs" / "benchmarks" / "fuzz.md"
@@ -49,22 +46,6 @@ SUMMARY_MARK = "Eerste stap"
 SUMMARY_LIMIT = 25
 LEAVING_BUTTONS = {"/opnieuw", "/stoppen", "/gegevens_intrekken"}
 REGION_LINKS = [None, None, "twente", "groningen", "zeeland", "limburg", "regio_zwolle", "rotterdam_rijnmond"]
-
-
-def _texts_for(keys: list[str]) -> set[str]:
-    """Every region's wording of these text keys (whitespace-normalised)."""
-    fw = load_framework()
-    out = set()
-    for region in [None, *load_regions().all()]:
-        texts = effective_texts(region, fw.texts)
-        for key in keys:
-            if texts.get(key):
-                out.add(_norm(texts[key]))
-    return out
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text or "").strip()
 
 
 @dataclass
@@ -82,12 +63,6 @@ class Fuzzer:
         pool = yaml.safe_load(POOL.read_text(encoding="utf-8"))["replies"]
         self.pool = [r["text"] for r in pool]
         self.answers = [r["text"] for r in pool if r["kind"] == "answer"]
-        self.done_texts = {what: _texts_for(keys) for what, keys in {
-            "restart": ["restart"], "stop": ["stop"], "withdraw": ["withdraw.done", "withdraw.nothing"]}.items()}
-        # withdraw.done has a placeholder: match its fixed opening instead
-        self.withdraw_prefixes = {t.split("{")[0][:40] for t in self.done_texts["withdraw"]}
-        self.confirm_texts = _texts_for(["confirm.restart", "confirm.stop", "confirm.withdraw"])
-        self.error_texts = _texts_for(["error.turn"])
 
     def talk(self, sender: str, text: str, metadata: dict | None) -> list[dict]:
         return rest_talk(self.rasa_url, sender, text, metadata)
@@ -97,13 +72,6 @@ class Fuzzer:
                          params={"token": self.token, "include_events": "NONE"}, timeout=30)
         r.raise_for_status()
         return r.json().get("slots") or {}
-
-    def _done(self, texts: list[str]) -> str | None:
-        for text in texts:
-            for what, known in self.done_texts.items():
-                if text in known or (what == "withdraw" and any(text.startswith(p) for p in self.withdraw_prefixes)):
-                    return what
-        return None
 
     def run_one(self, index: int) -> Result:
         rng = random.Random(f"{self.seed}-{index}")
@@ -126,7 +94,7 @@ class Fuzzer:
             except requests.RequestException as exc:
                 res.flags.append(("http_error", f"{message!r}: {exc}"))
                 break
-            texts = [_norm(r.get("text") or "") for r in replies]
+            texts = [normalise(r.get("text") or "") for r in replies]
             res.transcript.append((message, texts))
             user_turn = i  # replies after the opening message
             if not any(texts) and not any(r.get("image") for r in replies):
@@ -134,27 +102,26 @@ class Fuzzer:
             dup = [t for t, c in Counter(t for t in texts if t).items() if c > 1]
             if dup:
                 res.flags.append(("duplicate_in_turn", f"turn {i}: {dup[0][:80]!r}"))
-            if any(t in self.error_texts for t in texts):
+            if any(t.startswith(markers("error.turn")) for t in texts):
                 res.flags.append(("bot_error", f"turn {i}: {message!r}"))
-            asked = {_norm(r.get("text") or "") for r in replies
-                     if r.get("buttons") or _norm(r.get("text") or "").endswith("?")}
+            asked = {normalise(r.get("text") or "") for r in replies
+                     if r.get("buttons") or normalise(r.get("text") or "").endswith("?")}
             questions_seen.append(asked)
             if len(questions_seen) >= 3:
                 thrice = questions_seen[-1] & questions_seen[-2] & questions_seen[-3]
                 if thrice:
                     res.flags.append(("asked_three_times", f"turn {i}: {sorted(thrice)[0][:80]!r}"))
-            done = self._done(texts)
+            finished = done(texts)
             confirmed = message in LEAVING_BUTTONS or (
-                any(t in self.confirm_texts for t in (_norm(r.get("text") or "") for r in last_turn))
-                and said_yes(message))
-            if done and not confirmed:
-                res.flags.append((f"unconfirmed_{done}", f"turn {i}: {message!r}"))
+                asks_confirmation([r.get("text") or "" for r in last_turn]) and said_yes(message))
+            if finished and not confirmed:
+                res.flags.append((f"unconfirmed_{finished}", f"turn {i}: {message!r}"))
             consent = slots.get("handoff_consent") is True
             if consent and not had_consent and not said_yes(message):
                 res.flags.append(("consent_without_yes", f"turn {i}: {message!r}"))
             had_consent = consent
             challenge = bool(slots.get("challenge") or slots.get("themes"))
-            if had_challenge and not challenge and not (done in ("restart", "withdraw") and confirmed):
+            if had_challenge and not challenge and not (finished in ("restart", "withdraw") and confirmed):
                 res.flags.append(("state_lost", f"turn {i}: {message!r}"))
             had_challenge = challenge
             if res.summary_after is None and any(SUMMARY_MARK in t for t in texts):

@@ -80,7 +80,13 @@ def say_variant(conv: Conversation, key: str, n: int, **values: Any) -> str:
 
 def questions_for(conv: Conversation) -> dict[str, Question]:
     """The region's effective questions by id (framework minus left-out plus added)."""
-    return {q.id: q for q in effective_questions(region_of(conv), framework())}
+    return _questions(region_of(conv).id)
+
+
+@lru_cache(maxsize=64)
+def _questions(region_id: str) -> dict[str, Question]:
+    # Framework and regions are loaded once per process, so a region's questions never change.
+    return {q.id: q for q in effective_questions(regions().get(region_id), framework())}
 
 
 def question_text(conv: Conversation, question: Question) -> str:

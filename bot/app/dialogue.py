@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot import company, engine
+from bot.framework import Question
 from bot.regions import resolve_place
 
 from . import advice, content, handoff
@@ -31,6 +32,7 @@ from .state import (
     INTAKE,
     LINK_SLOTS,
     MAX_MESSAGE_CHARS,
+    PERSONAL_SLOTS,
     READBACK,
     START,
     STATE_SLOTS,
@@ -49,6 +51,7 @@ QUESTIONS_BACK = {"vraag_uitleg", "vraag_privacy", "vraag_wie", "vraag_kosten", 
 LEAVING = {"opnieuw": "restart", "stoppen": "stop", "afscheid": "stop", "gegevens_intrekken": "withdraw"}
 OPENING = "_opening"
 FACTS = ["themes", "company_size", "sector", "location", "region"]
+CONTACT_QUESTIONS = ("contact_name", "company_name", "contact_email")
 _SUMMARY_AGAIN = re.compile(r"\b(samenvatting|tips|advies|overzicht|stappen)\b.*\b(nog ?eens|weer|opnieuw|terug)\b|"
                             r"\b(nog ?eens|opnieuw)\b.*\b(samenvatting|tips|advies|overzicht)\b", re.I)
 _COACH_WORDS = re.compile(r"\b(coach|adviseur|iemand spreken|mens spreken|contact)\b", re.I)
@@ -136,7 +139,7 @@ class _Turn:
         if conv.phase == STOPPED:
             self.resume()
             return
-        if not self.msg.text or (not self.text and not self.msg.from_button):
+        if not self.msg.text:
             self.say("faq.empty")
             self.reask_or_skip() if conv.pending else self.after()
             return
@@ -168,10 +171,10 @@ class _Turn:
             else:
                 self.reask_or_skip("answer.yes_no")
             return
-        if conv.phase == CONTACT and (self.is_no() or (self.intent() == "ontkennen" and not self.extract(pending))):
+        got = self.extract(pending)
+        if conv.phase == CONTACT and (self.is_no() or (self.intent() == "ontkennen" and got is None)):
             self.drop_handoff()  # "nee, laat maar" while giving details: nothing is sent, details go
             return
-        got = self.extract(pending)
         asks_back = self.text.rstrip().endswith("?") and self.intent() in DETOURS
         if got is not None and got[1] and not asks_back:  # a question back is no answer ("ben je een robot?")
             self.accept(pending, got[0])
@@ -240,15 +243,11 @@ class _Turn:
             return "contact.invalid_name"
         if pending == "company_name":
             return "contact.invalid_company"
-        if pending.startswith("q_"):
-            return "answer.not_understood"
         return "answer.not_understood"
 
     def place_text(self) -> str:
-        cleaned = re.sub(r"<[^>]*>", "", self.text)[:60].strip()
-        if not cleaned or len(cleaned.split()) > 4 or words.is_noise(cleaned) or words.is_skip(cleaned):
-            return ""
-        if words.is_yes(cleaned) or words.is_no(cleaned) or "?" in cleaned:
+        cleaned = handoff.clean(self.text, 60)
+        if not cleaned or len(cleaned.split()) > 4 or "?" in cleaned or words.says_nothing(cleaned):
             return ""
         return cleaned
 
@@ -297,7 +296,7 @@ class _Turn:
             size = company.parse_company_size(text) if text else None
             return ({"company_size": size}, True) if size else None
         if pending == "sector":
-            if not text or words.is_noise(text) or words.is_yes(text) or words.is_no(text) or words.is_skip(text):
+            if not text or words.says_nothing(text):
                 return None
             sector = company.detect_sector(text)
             if sector:
@@ -307,15 +306,8 @@ class _Turn:
                 return {"sector": cleaned[:1].upper() + cleaned[1:]}, False
             return None
         if pending in ("location", "_new_place"):
-            if not text:
-                return None
-            found = resolve_place(text, content.regions())
-            if found.status == "found":
-                return {"location": found.place or found.postcode, "region": found.region_ids[0],
-                        "region_options": None}, True
-            if found.status == "ambiguous":
-                return {"location": found.place or text[:60], "region": None, "region_options": found.region_ids}, True
-            return None
+            place = place_values(text)
+            return (place, True) if place else None
         if pending == "region":
             options = self.conv.get("region_options") or []
             chosen = msg.entities.get("regio")
@@ -333,14 +325,14 @@ class _Turn:
         if pending.startswith("q_"):
             return self.extract_answer(pending)
         if pending == "contact_name":
-            if words.is_yes(text) or words.is_no(text) or words.is_noise(text) or words.is_skip(text):
+            if words.says_nothing(text):
                 return None
             if len(text.split()) > 4 or self.intent() in DETOURS | set(LEAVING) | {"wil_mens"}:
                 return None  # "ik wil toch geen coach" is no name
             name = handoff.parse_name(text)
             return ({"contact_name": name}, True) if name else None
         if pending == "company_name":
-            if words.is_yes(text) or words.is_no(text) or words.is_noise(text) or words.is_skip(text):
+            if words.says_nothing(text):
                 return None
             name = handoff.clean(text, 120)
             return ({"company_name": name}, True) if len(name) >= 2 else None
@@ -389,7 +381,7 @@ class _Turn:
             return
         if pending.startswith("q_"):
             conv.answer(pending, values["_answer"])
-        elif pending in ("contact_name", "company_name", "contact_email"):
+        elif pending in CONTACT_QUESTIONS:
             conv.dialogue.setdefault("contact_done", []).append(pending)
             for slot, value in values.items():
                 conv.set(slot, value)
@@ -447,14 +439,9 @@ class _Turn:
             if sector:
                 conv.set("sector", sector.label)
         if conv.get("location") is None:
-            found = resolve_place(text, content.regions())
-            if found.status == "found":
-                conv.set("location", found.place or found.postcode)
-                conv.set("region", found.region_ids[0])
-            elif found.status == "ambiguous" and found.place:
-                conv.set("location", found.place)
-                conv.set("region", None)
-                conv.set("region_options", found.region_ids)
+            place = place_values(text, in_passing=True)
+            for slot, value in (place or {}).items():
+                conv.set(slot, value)
 
     def skip(self, pending: str, ack: bool, asked_for: bool = True) -> None:
         """Record ``pending`` as skipped, keeping what was said, and go on."""
@@ -527,7 +514,7 @@ class _Turn:
             return
         if conv.phase == CONTACT:
             done = conv.dialogue.setdefault("contact_done", [])
-            for slot in ("contact_name", "company_name", "contact_email"):
+            for slot in CONTACT_QUESTIONS:
                 if slot not in done:
                     self.ask(slot)
                     return
@@ -626,7 +613,7 @@ class _Turn:
             self.out.append(Reply(say("coach_offer.other_place"), yes_no))
         elif pending == "_new_place":
             self.out.append(Reply(say("ask.location"), [skip_button]))
-        elif pending in ("contact_name", "company_name", "contact_email"):
+        elif pending in CONTACT_QUESTIONS:
             self.out.append(Reply(say(f"ask.{pending}")))
         elif pending == "_contact_retry":
             self.out.append(Reply(say("contact.retry"), yes_no))
@@ -644,8 +631,6 @@ class _Turn:
             dim_id = max(question.dimensions, key=question.dimensions.get)
             dim = content.framework().dimensions[dim_id]
             self.say("faq.vraag_uitleg_question", dimension=dim.label.lower(), explanation=dim.explanation)
-        elif intent == "groeten":
-            self.say("faq.groeten")
         else:
             self.say(f"faq.{intent}")
 
@@ -726,7 +711,7 @@ class _Turn:
             return
         if self.is_no():
             self.say("correct.ack")
-            for slot in ("contact_name", "company_name", "contact_email", "contact_phone"):
+            for slot in PERSONAL_SLOTS:  # the consent itself stays
                 conv.set(slot, None)
             conv.phase = CONTACT
             conv.dialogue["contact_done"] = []
@@ -891,7 +876,20 @@ class _Turn:
         self.run()
 
 
-def yes_no_option(question, yes: bool) -> str | None:
+def place_values(text: str, in_passing: bool = False) -> dict | None:
+    """Slot values for the place in ``text``, or None. An ambiguous place leaves the region to
+    ask; said in passing, it counts only when a place name (not just the words) was found."""
+    found = resolve_place(text, content.regions()) if text else None
+    if found is None:
+        return None
+    if found.status == "found":
+        return {"location": found.place or found.postcode, "region": found.region_ids[0], "region_options": None}
+    if found.status == "ambiguous" and (found.place or not in_passing):
+        return {"location": found.place or text[:60], "region": None, "region_options": found.region_ids}
+    return None
+
+
+def yes_no_option(question: Question, yes: bool) -> str | None:
     """For a question whose first answer starts with "Ja": a bare yes is that answer, a bare
     no the last real one (answers run from most to least, see bot/framework/questions.yml)."""
     real = [o for o in question.options if o.scores]

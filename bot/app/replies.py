@@ -15,13 +15,13 @@ YES = {
     "ja", "jaa", "jaaa", "jah", "jep", "jup", "jawel", "yes", "yep", "ok", "oke", "okee", "okay", "okey", "oké",
     "prima", "goed", "zeker", "klopt", "graag", "akkoord", "top", "prima hoor", "ja hoor", "ja graag", "ja prima",
     "ja zeker", "doe maar", "ja doe maar", "is goed", "dat is goed", "ja klopt", "klopt helemaal", "zeker weten",
-    "ja is goed", "ja, graag", "sure", "ok prima", "oke prima", "ja natuurlijk", "natuurlijk", "ja dat mag",
+    "ja is goed", "sure", "ok prima", "oke prima", "ja natuurlijk", "natuurlijk", "ja dat mag",
     "mag", "dat mag", "mag wel", "jazeker", "ja zeker weten", "ja hoor prima", "yes please", "versturen", "ja versturen", "verstuur maar", "stuur maar", "ja stuur maar", "👍", "👌",
 }
 NO = {
     "nee", "neen", "neee", "neeee", "nope", "no", "nah", "nee hoor", "nee dank je", "nee dank u", "nee bedankt",
     "nee dankje", "nee dankjewel", "liever niet", "hoeft niet", "niet nodig", "nee hoeft niet", "no thanks",
-    "nee liever niet", "nee, dank je", "niet doen", "nee niet doen", "nog niet", "nee nog niet", "nee joh",
+    "nee liever niet", "niet doen", "nee niet doen", "nog niet", "nee nog niet", "nee joh",
     "👎",
 }
 # Said instead of an answer: the question is skipped, politely and at once.
@@ -80,6 +80,11 @@ def is_no(text: str) -> bool:
 def is_skip(text: str) -> bool:
     said = normalize(text)
     return said in SKIP or bool(re.match(r"^(sla|skip|weet (ik )?(het )?niet|geen idee)\b", said)) and len(said.split()) <= 6
+
+
+def says_nothing(text: str) -> bool:
+    """No answer to an open question: noise, a bare yes or no, or a skip."""
+    return is_noise(text) or is_yes(text) or is_no(text) or is_skip(text)
 
 
 def is_noise(text: str) -> bool:

@@ -64,6 +64,7 @@ class Conversation:
 
     slots: dict[str, Any] = field(default_factory=dict)
     answers: dict[str, dict] = field(default_factory=dict)  # q_<id> -> {option,label}|{text,option?}|{skipped}
+    initial: str = field(default="{}", repr=False)  # the snapshot this turn started from (JSON)
 
     # ---- construction -------------------------------------------------------------
     @classmethod
@@ -78,7 +79,7 @@ class Conversation:
             value = slots.get(qid)
             if isinstance(value, dict):
                 conv.answers[qid] = copy.deepcopy(value)
-        conv._initial = json.dumps(conv.snapshot(), sort_keys=True, default=str)
+        conv.initial = json.dumps(conv.snapshot(), sort_keys=True, default=str)
         return conv
 
     def snapshot(self) -> dict[str, Any]:
@@ -86,7 +87,7 @@ class Conversation:
 
     def changes(self, question_ids: set[str]) -> dict[str, Any]:
         """Slot values that differ from what the conversation started this turn with."""
-        before = json.loads(getattr(self, "_initial", "{}"))
+        before = json.loads(self.initial)
         now = self.snapshot()
         out = {k: v for k, v in now.items() if before.get(k) != v}
         for qid in question_ids:  # answers that were forgotten (restart) are unset

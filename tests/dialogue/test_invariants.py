@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.app import content
 from tests.dialogue.chat import Chat
-from tests.fuzz.judge import said_yes
+from tests.fuzz.judge import asks_confirmation, done, said_yes
 
 POOL = yaml.safe_load((Path(__file__).parents[1] / "fuzz" / "replies.yml").read_text(encoding="utf-8"))["replies"]
 INTENTS = ["vertellen", "bevestigen", "ontkennen", "weet_niet", "groeten", "afscheid", "bedanken", "vraag_uitleg",
@@ -32,22 +31,6 @@ LEAVING_BUTTONS = {"/opnieuw", "/stoppen", "/gegevens_intrekken"}
 @pytest.fixture(autouse=True)
 def _own_database(tmp_path, monkeypatch):
     monkeypatch.setenv("LEERPUNT_DATABASE_URL", f"sqlite:///{tmp_path / 'leerpunt.db'}")
-
-
-def _texts(*keys: str) -> set[str]:
-    conv_texts = set()
-    for region in [None, *content.regions().all()]:
-        chat = Chat(link={"region": region.id} if region else {})
-        from bot.app.state import Conversation
-
-        conv = Conversation.from_slots(chat.slots, set())
-        for key in keys:
-            conv_texts.add(content.say(conv, key).split("{")[0][:50])
-    return {t for t in conv_texts if t}
-
-
-DONE = {"restart": _texts("restart"), "stop": _texts("stop"), "withdraw": _texts("withdraw.done", "withdraw.nothing")}
-CONFIRMS = _texts("confirm.restart", "confirm.stop", "confirm.withdraw")
 
 
 def _play(seed: int, answering: bool) -> list[str]:
@@ -76,12 +59,9 @@ def _play(seed: int, answering: bool) -> list[str]:
         asked.append(questions)
         if len(asked) >= 3 and asked[-1] & asked[-2] & asked[-3]:
             problems.append(f"{i}: asked three times in a row: {sorted(asked[-1] & asked[-2] & asked[-3])[0][:60]}")
-        for what, known in DONE.items():
-            if any(t.startswith(tuple(known)) for t in texts):
-                confirmed = message in LEAVING_BUTTONS or (
-                    any(r.text.startswith(tuple(CONFIRMS)) for r in last) and said_yes(message))
-                if not confirmed:
-                    problems.append(f"{i}: {what} without confirmation after {message!r}")
+        what = done(texts)
+        if what and not (message in LEAVING_BUTTONS or (asks_confirmation([r.text for r in last]) and said_yes(message))):
+            problems.append(f"{i}: {what} without confirmation after {message!r}")
         consent = chat.slots.get("handoff_consent") is True
         if consent and not had_consent and not said_yes(message):
             problems.append(f"{i}: consent recorded without a yes after {message!r}")
