@@ -17,6 +17,7 @@ _AREAS = (
     "bot.handoff.cli",
     "bot.web.cli",
     "bot.cli_domain",
+    "bot.understanding.cli",
 )
 
 

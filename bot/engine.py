@@ -14,7 +14,7 @@ dimension and three lukewarm answers do not add up to "sterk".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.framework import Framework, Question, Step
@@ -239,12 +239,30 @@ def _question_map(fw: Framework, questions: Mapping[str, Question] | Sequence[Qu
     return {q.id: q for q in questions}
 
 
+# Reads a free-text answer: (framework, text, the asked question's main dimension or None)
+# -> what it says per dimension. The default is the framework's phrase signals; the app
+# passes bot.understanding.service.score_answer (phrases plus the classifiers).
+TextReader = Callable[[Framework, str, "str | None"], Mapping[str, SignalHit]]
+
+
+def read_by_phrases(fw: Framework, text: str, asked: str | None = None) -> Mapping[str, SignalHit]:
+    return score_text(fw, text)
+
+
+def main_dimension(question: Question | None) -> str | None:
+    """The dimension a question is mostly about (its highest weight)."""
+    if question is None or not question.dimensions:
+        return None
+    return max(question.dimensions, key=lambda d: question.dimensions[d])
+
+
 def score_profile(
     fw: Framework,
     themes: Sequence[str],
     answers: Sequence[Answer],
     company_size: int | None = None,
     questions: Mapping[str, Question] | Sequence[Question] | None = None,
+    read_text: TextReader = read_by_phrases,
 ) -> Profile:
     """Combine all answers into a score, level, evidence and confidence per dimension.
 
@@ -271,7 +289,7 @@ def score_profile(
                 if ans.text is None or match_option(q, ans.text) == option_id:
                     continue
         if ans.text:
-            for dim_id, hit in score_text(fw, ans.text).items():
+            for dim_id, hit in read_text(fw, ans.text, main_dimension(q)).items():
                 evidence[dim_id].add(hit.score, 1.0, hit.confidence, ans.text.strip())
     dims: dict[str, DimensionScore] = {}
     for dim_id, ev in evidence.items():
@@ -381,6 +399,7 @@ def next_question(
     answers: Sequence[Answer],
     max_questions: int = 7,
     questions: Sequence[Question] | Mapping[str, Question] | None = None,
+    read_text: TextReader = read_by_phrases,
 ) -> str | None:
     """Id of the question that most reduces uncertainty where it matters; None when done.
 
@@ -394,7 +413,7 @@ def next_question(
     if len(asked) >= max_questions:
         return None
     rel = relevance(fw, themes)
-    profile = score_profile(fw, themes, answers, questions=qmap)
+    profile = score_profile(fw, themes, answers, questions=qmap, read_text=read_text)
     uncertainty = {d: 1.0 - ds.confidence for d, ds in profile.dimensions.items()}
     matters = [d for d, r in rel.items() if r >= MATTERS_FROM]
     if matters and all(profile.dimensions[d].confidence >= COVERED_FROM for d in matters):

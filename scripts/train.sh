@@ -9,15 +9,17 @@ if [ -n "${LEERPUNT_DOMAIN_CHECK_ONLY:-}" ]; then
 else
   "$PY" -m bot domain sync --quiet
 fi
-model_hash="$(hash_of data domain.yml config.yml)"
+model_hash="$(hash_of data/nlu data/rules domain.yml config.yml components bot/understanding/encoder.py)"
 model="models/leerpunt-$model_hash.tar.gz"
 if [ -f "$model" ]; then
   step "Model is actueel ($model), niet opnieuw getraind"
 else
   step "Model trainen (ongeveer een tot twee minuten; log: var/log/train.log)"
   rm -f models/current.tar.gz; find models -name 'leerpunt-*.tar.gz' -delete 2>/dev/null || true
-  "$VENV/bin/rasa" train --data data --domain domain.yml --config config.yml --out models \
+  "$VENV/bin/rasa" train --data data/nlu data/rules --domain domain.yml --config config.yml --out models \
     --fixed-model-name "leerpunt-$model_hash" >"$VAR/log/train.log" 2>&1 \
     || die "trainen mislukt; zie var/log/train.log"
 fi
 ln -sf "leerpunt-$model_hash.tar.gz" models/current.tar.gz
+# The theme and answer classifiers (keyed by their own content hash; seconds to train).
+"$PY" -m bot understanding train || die "classifiers trainen mislukt"

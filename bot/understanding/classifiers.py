@@ -1,0 +1,291 @@
+"""Theme and answer classifiers on the sentence encoder's vectors.
+
+Both are one-vs-rest logistic regressions, trained with scikit-learn (already a Rasa
+dependency) and stored as plain numpy arrays (``.npz``, no pickle), so applying them
+needs only numpy. Training is deterministic: fixed folds, a fixed solver, no sampling.
+
+- :class:`ThemeModel`: for each theme the probability that a first message is about it;
+  per-theme thresholds chosen on out-of-fold predictions of the training corpus.
+- :class:`AnswerModel`: per dimension a *polarity* head (does the answer show the
+  dimension present or absent?) and a *mention* head (does the answer speak about the
+  dimension at all?). Features: the vector, the vector again when the answer holds a
+  negation (so a negation can turn a phrase around), and a few cue flags.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.language import normalize
+from bot.understanding.corpus import AnswerExample, ThemeExample
+
+VERSION = "2"  # bump when features or training change: part of the model's hash
+FOLDS = 5
+C_GRID = (2.0, 8.0)
+
+_NEGATION = re.compile(r"\b(niet|geen|nooit|nauwelijks|amper|zelden|niks|niets|nergens|niemand|weinig"
+                       r"|nee|nop|helaas|totaal niet|geen idee)\b")
+_HEDGE = re.compile(r"\b(soms|af en toe|beetje|wisselend|hangt ervan af|niet altijd|meestal niet|wel eens|weleens)\b")
+_YES_START = re.compile(r"^(ja|jawel|jazeker|zeker|zeer|absoluut|klopt|yes|jep|jup|tuurlijk|natuurlijk)\b")
+_NO_START = re.compile(r"^(nee|neen|nope|nop|niet|nooit|geen)\b")
+
+
+def _cues(text: str) -> list[float]:
+    said = normalize(text)
+    return [float(bool(_NEGATION.search(said))), float(bool(_HEDGE.search(said))),
+            float(bool(_YES_START.search(said))), float(bool(_NO_START.search(said)))]
+
+
+class Ngrams:
+    """Tf-idf of character (2-5, within words) and word (1-2) n-grams.
+
+    The encoder knows meaning; n-grams know the owners' own spellings and typos
+    ("perssoneel", "gin mensen"). Fitted on the training corpus, stored as
+    vocabularies plus idf weights.
+    """
+
+    def __init__(self, char_vocab: dict[str, int], char_idf: np.ndarray,
+                 word_vocab: dict[str, int], word_idf: np.ndarray) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
+                                    vocabulary=char_vocab)
+        self.char.idf_ = char_idf
+        self.word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
+                                    vocabulary=word_vocab)
+        self.word.idf_ = word_idf
+
+    @classmethod
+    def fit(cls, texts: Sequence[str]) -> Ngrams:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        said = [normalize(t) for t in texts]
+        char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True).fit(said)
+        word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True).fit(said)
+        return cls(dict(char.vocabulary_), char.idf_, dict(word.vocabulary_), word.idf_)
+
+    def transform(self, texts: Sequence[str]):
+        from scipy.sparse import hstack
+
+        said = [normalize(t) for t in texts]
+        return hstack([self.char.transform(said), self.word.transform(said)]).tocsr()
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        out = {}
+        for name, vec in (("char", self.char), ("word", self.word)):
+            terms = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
+            out[f"{prefix}_{name}_terms"] = np.array(terms, dtype=str)
+            out[f"{prefix}_{name}_idf"] = np.asarray(vec.idf_, dtype=np.float64)
+        return out
+
+    @classmethod
+    def from_arrays(cls, data, prefix: str) -> Ngrams:
+        vocab = {name: {str(term): i for i, term in enumerate(data[f"{prefix}_{name}_terms"])}
+                 for name in ("char", "word")}
+        return cls(vocab["char"], data[f"{prefix}_char_idf"], vocab["word"], data[f"{prefix}_word_idf"])
+
+
+def theme_features(ngrams: Ngrams, texts: Sequence[str], vectors: np.ndarray):
+    from scipy.sparse import csr_matrix, hstack
+
+    return hstack([ngrams.transform(texts), csr_matrix(vectors)]).tocsr()
+
+
+def answer_features(ngrams: Ngrams, texts: Sequence[str], vectors: np.ndarray):
+    from scipy.sparse import csr_matrix, hstack
+
+    cues = np.array([_cues(t) for t in texts], dtype=np.float32).reshape(len(texts), 4)
+    negated = cues[:, :1]
+    return hstack([ngrams.transform(texts), csr_matrix(vectors), csr_matrix(negated * vectors),
+                   csr_matrix(cues)]).tocsr()
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _folds(n: int) -> list[np.ndarray]:
+    return [np.arange(i, n, FOLDS) for i in range(FOLDS)]
+
+
+def _fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    if y.min() == y.max():  # one class only: a constant
+        return np.zeros(x.shape[1], dtype=np.float32), (8.0 if y[0] else -8.0)
+    model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=1000)
+    model.fit(x, y)
+    return model.coef_[0].astype(np.float32), float(model.intercept_[0])
+
+
+def _out_of_fold(x: np.ndarray, y: np.ndarray, c: float) -> np.ndarray:
+    probs = np.zeros(len(y), dtype=np.float32)
+    for test in _folds(len(y)):
+        train = np.setdiff1d(np.arange(len(y)), test)
+        w, b = _fit(x[train], y[train], c)
+        probs[test] = _sigmoid(x[test] @ w + b)
+    return probs
+
+
+def _f1(y: np.ndarray, pred: np.ndarray) -> float:
+    tp = float(np.sum(pred & (y == 1)))
+    fp = float(np.sum(pred & (y == 0)))
+    fn = float(np.sum(~pred & (y == 1)))
+    return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
+
+
+def _best_c_and_threshold(x: np.ndarray, y: np.ndarray, min_precision: float | None = None) -> tuple[float, float]:
+    """C and threshold with the best out-of-fold F1 (or recall at ``min_precision``)."""
+    best = (-1.0, C_GRID[0], 0.5)
+    for c in C_GRID:
+        probs = _out_of_fold(x, y, c)
+        for t in np.arange(0.3, 0.91, 0.05):
+            pred = probs >= t
+            if min_precision is not None:
+                tp = float(np.sum(pred & (y == 1)))
+                precision = tp / max(1.0, float(np.sum(pred)))
+                value = tp if precision >= min_precision else -1.0
+            else:
+                value = _f1(y, pred)
+            if value > best[0]:
+                best = (value, c, float(round(t, 2)))
+    return best[1], best[2]
+
+
+@dataclass
+class Heads:
+    """Parallel one-vs-rest heads: weights (k, f), biases (k,), thresholds (k,)."""
+
+    ids: tuple[str, ...]
+    weights: np.ndarray
+    biases: np.ndarray
+    thresholds: np.ndarray
+
+    def probabilities(self, features) -> np.ndarray:
+        return _sigmoid(np.asarray(features @ self.weights.T) + self.biases)
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {f"{prefix}_ids": np.array(self.ids), f"{prefix}_w": self.weights,
+                f"{prefix}_b": self.biases, f"{prefix}_t": self.thresholds}
+
+    @classmethod
+    def from_arrays(cls, data, prefix: str) -> Heads:
+        return cls(tuple(str(i) for i in data[f"{prefix}_ids"]), data[f"{prefix}_w"],
+                   data[f"{prefix}_b"], data[f"{prefix}_t"])
+
+
+def _train_heads(ids: Sequence[str], x: np.ndarray, targets: dict[str, np.ndarray],
+                 rows: dict[str, np.ndarray] | None = None, min_precision: float | None = None,
+                 fixed_threshold: float | None = None) -> Heads:
+    weights, biases, thresholds = [], [], []
+    for head in ids:
+        xs = x if rows is None else x[rows[head]]
+        y = targets[head]
+        c, t = _best_c_and_threshold(xs, y, min_precision) if len(y) >= 2 * FOLDS else (C_GRID[1], 0.5)
+        w, b = _fit(xs, y, c)
+        weights.append(w)
+        biases.append(b)
+        thresholds.append(fixed_threshold if fixed_threshold is not None else t)
+    return Heads(tuple(ids), np.stack(weights), np.array(biases, dtype=np.float32),
+                 np.array(thresholds, dtype=np.float32))
+
+
+@dataclass
+class ThemeModel:
+    ngrams: Ngrams
+    heads: Heads
+
+    @classmethod
+    def train(cls, examples: Sequence[ThemeExample], theme_ids: Sequence[str], vectors: np.ndarray) -> ThemeModel:
+        texts = [ex.text for ex in examples]
+        ngrams = Ngrams.fit(texts)
+        targets = {t: np.array([int(t in ex.themes) for ex in examples]) for t in theme_ids}
+        return cls(ngrams, _train_heads(theme_ids, theme_features(ngrams, texts, vectors), targets))
+
+    def probabilities(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
+        return self.heads.probabilities(theme_features(self.ngrams, texts, vectors))
+
+    def scores(self, texts: Sequence[str], vectors: np.ndarray) -> list[dict[str, float]]:
+        return [dict(zip(self.heads.ids, map(float, row), strict=True)) for row in self.probabilities(texts, vectors)]
+
+    def predict(self, texts: Sequence[str], vectors: np.ndarray) -> list[list[str]]:
+        out = []
+        for row in self.probabilities(texts, vectors):
+            hits = [(p, t) for t, p, th in zip(self.heads.ids, row, self.heads.thresholds, strict=True) if p >= th]
+            out.append([t for _, t in sorted(hits, reverse=True)])
+        return out
+
+
+@dataclass(frozen=True)
+class DimensionReading:
+    """What one answer says about one dimension, by the classifier."""
+
+    dimension_id: str
+    polarity: str  # 'positive' | 'negative'
+    probability: float  # of 'positive'
+    mention: float  # probability that the answer speaks about the dimension at all
+
+
+@dataclass
+class AnswerModel:
+    ngrams: Ngrams
+    polarity: Heads
+    mention: Heads
+
+    @classmethod
+    def train(cls, examples: Sequence[AnswerExample], dimension_ids: Sequence[str],
+              vectors: np.ndarray) -> AnswerModel:
+        texts = [ex.text for ex in examples]
+        ngrams = Ngrams.fit(texts)
+        x = answer_features(ngrams, texts, vectors)
+        rows = {d: np.array([i for i, ex in enumerate(examples) if d in ex.labels], dtype=int)
+                for d in dimension_ids}
+        pol_targets = {d: np.array([int(examples[i].labels[d] == "positive") for i in rows[d]])
+                       for d in dimension_ids}
+        polarity = _train_heads(dimension_ids, x, pol_targets, rows=rows, fixed_threshold=0.5)
+        mention_targets = {d: np.array([int(d in ex.labels) for ex in examples]) for d in dimension_ids}
+        mention = _train_heads(dimension_ids, x, mention_targets, min_precision=0.9)
+        return cls(ngrams, polarity, mention)
+
+    def read(self, texts: Sequence[str], vectors: np.ndarray) -> list[dict[str, DimensionReading]]:
+        x = answer_features(self.ngrams, texts, vectors)
+        pol = self.polarity.probabilities(x)
+        men = self.mention.probabilities(x)
+        out = []
+        for prow, mrow in zip(pol, men, strict=True):
+            out.append({d: DimensionReading(d, "positive" if p >= 0.5 else "negative", float(p), float(m))
+                        for d, p, m in zip(self.polarity.ids, prow, mrow, strict=True)})
+        return out
+
+    def mentioned(self, reading: dict[str, DimensionReading]) -> list[str]:
+        """Dimensions the answer speaks about, by the mention heads' thresholds."""
+        limits = dict(zip(self.mention.ids, self.mention.thresholds, strict=True))
+        return [d for d, r in reading.items() if r.mention >= limits[d]]
+
+
+@dataclass
+class Models:
+    key: str
+    themes: ThemeModel
+    answers: AnswerModel
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, key=np.array(self.key), **self.themes.ngrams.arrays("theme"),
+                 **self.themes.heads.arrays("theme"), **self.answers.ngrams.arrays("answer"),
+                 **self.answers.polarity.arrays("pol"), **self.answers.mention.arrays("men"))
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> Models:
+        with np.load(path, allow_pickle=False) as data:
+            return cls(str(data["key"]),
+                       ThemeModel(Ngrams.from_arrays(data, "theme"), Heads.from_arrays(data, "theme")),
+                       AnswerModel(Ngrams.from_arrays(data, "answer"), Heads.from_arrays(data, "pol"),
+                                   Heads.from_arrays(data, "men")))

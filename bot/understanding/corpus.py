@@ -1,0 +1,73 @@
+"""The labelled corpora the classifiers learn from (YAML in ``data/understanding/``).
+
+``themes.yml``: ``messages: [{text, themes: [theme ids]}]``, first messages as owners
+type them. ``answers.yml``: ``answers: [{asked, text, labels: {dimension: positive|
+negative}}]``, free-text answers to intake questions. ``tests/data/labelled_answers.yml``
+(the answers the phrase signals were written against) is read as answers too.
+Held-out sets live in ``tests/heldout/`` and are never read here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot import PROJECT_DIR
+from bot.yamlio import load_yaml
+
+ROOT = PROJECT_DIR
+CORPUS_DIR = ROOT / "data" / "understanding"
+THEME_FILES = tuple(sorted(CORPUS_DIR.glob("themes*.yml")))
+ANSWER_FILES = (CORPUS_DIR / "answers.yml", ROOT / "tests" / "data" / "labelled_answers.yml")
+POLARITIES = ("positive", "negative")
+
+
+@dataclass(frozen=True)
+class ThemeExample:
+    text: str
+    themes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AnswerExample:
+    text: str
+    asked: str | None
+    labels: dict[str, str]  # dimension id -> 'positive' | 'negative'
+
+
+def _existing(paths: tuple[Path, ...]) -> list[Path]:
+    return [p for p in paths if p.is_file()]
+
+
+def load_theme_examples(paths: tuple[Path, ...] = THEME_FILES, known: set[str] | None = None) -> list[ThemeExample]:
+    out: list[ThemeExample] = []
+    for path in _existing(paths):
+        for item in (load_yaml(path) or {}).get("messages") or []:
+            themes = tuple(t for t in item.get("themes") or [] if known is None or t in known)
+            out.append(ThemeExample(str(item["text"]), themes))
+    return out
+
+
+def load_answer_examples(paths: tuple[Path, ...] = ANSWER_FILES, known: set[str] | None = None) -> list[AnswerExample]:
+    out: list[AnswerExample] = []
+    for path in _existing(paths):
+        for item in (load_yaml(path) or {}).get("answers") or []:
+            labels = {d: p for d, p in (item.get("labels") or {}).items()
+                      if p in POLARITIES and (known is None or d in known)}
+            asked = item.get("asked")
+            if asked is None and len(labels) == 1:
+                asked = next(iter(labels))
+            out.append(AnswerExample(str(item["text"]), asked, labels))
+    return out
+
+
+def corpus_hash(*extra: str) -> str:
+    """Content hash of every corpus file plus ``extra`` (code version, encoder, ids)."""
+    digest = hashlib.sha256()
+    for path in (*THEME_FILES, *ANSWER_FILES):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    for item in extra:
+        digest.update(item.encode())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,165 @@
+"""What the product asks of the classifiers: themes of a message, what an answer says.
+
+The classifiers are trained from ``data/understanding/`` when the Rasa model is trained
+(``python -m bot understanding train``, called by ``scripts/train.sh``), stored under
+``models/understanding/`` keyed by a content hash, and loaded once per process. A missing
+or stale file is trained again on first use (a few seconds), never silently skipped.
+
+The framework's phrase patterns stay what a region edits: a pattern hit always counts,
+and it is the explanation shown for a hit. The classifier adds what no phrase list can
+foresee: the entrepreneur's own words.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot import engine
+from bot.framework import Framework, load_framework
+from bot.understanding import classifiers, corpus
+from bot.understanding.classifiers import DimensionReading, Models
+from bot.understanding.encoder import get_encoder
+
+log = logging.getLogger(__name__)
+
+MODEL_DIR = corpus.ROOT / "models" / "understanding"
+# An answer's reading of a dimension becomes a score this far from 50 at full certainty:
+# free text weighs less than a button (whose scores run from about 15 to 90).
+TEXT_SWING = 35
+TEXT_CONFIDENCE = engine.TEXT_MATCH_CONFIDENCE
+
+
+def model_key(fw: Framework | None = None) -> str:
+    fw = fw or load_framework()
+    return corpus.corpus_hash(classifiers.VERSION, get_encoder().name, ",".join(fw.themes), ",".join(fw.dimensions))
+
+
+def model_path(key: str) -> Path:
+    return MODEL_DIR / f"understanding-{key}.npz"
+
+
+def train(fw: Framework | None = None, save: bool = True) -> Models:
+    """Train both classifiers from the corpora (deterministic) and store them."""
+    fw = fw or load_framework()
+    enc = get_encoder()
+    themes = corpus.load_theme_examples(known=set(fw.themes))
+    answers = corpus.load_answer_examples(known=set(fw.dimensions))
+    if not themes or not answers:
+        raise RuntimeError(f"no training corpus in {corpus.CORPUS_DIR} (themes.yml and answers.yml)")
+    models = Models(
+        model_key(fw),
+        classifiers.ThemeModel.train(themes, list(fw.themes), enc.encode([e.text for e in themes])),
+        classifiers.AnswerModel.train(answers, list(fw.dimensions), enc.encode([e.text for e in answers])),
+    )
+    if save:
+        path = model_path(models.key)
+        models.save(path)
+        for old in MODEL_DIR.glob("understanding-*.npz"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    return models
+
+
+_models: Models | None = None
+_lock = threading.Lock()
+
+
+def models() -> Models:
+    """The process's classifiers: loaded from disk, or trained when missing or stale."""
+    global _models
+    with _lock:
+        if _models is None:
+            key = model_key()
+            path = model_path(key)
+            if path.is_file():
+                _models = Models.load(path)
+            else:
+                log.info("understanding: no classifiers for %s, training them", key)
+                _models = train()
+        return _models
+
+
+def reset() -> None:
+    global _models
+    with _lock:
+        _models = None
+
+
+def warm_up() -> None:
+    """Load encoder and classifiers now (at server start) instead of on the first message."""
+    models()
+    get_encoder().encode(["hallo"])
+
+
+# ------------------------------------------------------------------------- themes
+
+
+def theme_scores(text: str) -> dict[str, float]:
+    """The classifier's probability per theme id (no patterns)."""
+    if not text or not text.strip():
+        return {}
+    return models().themes.scores([text], get_encoder().encode([text]))[0]
+
+
+def classify_themes(text: str) -> list[str]:
+    """Theme ids by the classifier alone, most likely first."""
+    if not text or not text.strip():
+        return []
+    return models().themes.predict([text], get_encoder().encode([text]))[0]
+
+
+def detect_themes(fw: Framework, text: str) -> list[str]:
+    """Theme ids of a message: phrase-pattern hits first, then the classifier's."""
+    found = engine.detect_themes(fw, text)
+    for theme in classify_themes(text):
+        if theme in fw.themes and theme not in found:
+            found.append(theme)
+    return found
+
+
+# ------------------------------------------------------------------------- answers
+
+
+@dataclass(frozen=True)
+class AnswerReading:
+    """What one free-text answer says: dimension id -> polarity, with how sure."""
+
+    dimensions: dict[str, DimensionReading]
+
+    def polarity(self, dimension_id: str) -> str | None:
+        reading = self.dimensions.get(dimension_id)
+        return reading.polarity if reading else None
+
+
+def read(text: str, asked: str | None = None) -> dict[str, DimensionReading]:
+    """Dimensions the answer speaks about: always ``asked``, others when mentioned."""
+    if not text or not text.strip():
+        return {}
+    model = models().answers
+    reading = model.read([text], get_encoder().encode([text]))[0]
+    keep = set(model.mentioned(reading))
+    if asked:
+        keep.add(asked)
+    return {d: r for d, r in reading.items() if d in keep}
+
+
+def score_answer(fw: Framework, text: str, asked: str | None = None) -> dict[str, engine.SignalHit]:
+    """The answer as signal hits, like :func:`bot.engine.score_text`, for the profile.
+
+    Phrase hits of the framework keep their snippets; the classifier decides the
+    polarity of the asked dimension and adds dimensions it finds mentioned.
+    """
+    hits = dict(engine.score_text(fw, text))
+    for dim_id, r in read(text, asked).items():
+        if dim_id not in fw.dimensions:
+            continue
+        certainty = abs(r.probability - 0.5) * 2
+        score = round(50 + (1 if r.polarity == "positive" else -1) * TEXT_SWING * max(0.3, certainty))
+        phrase = hits.get(dim_id)
+        if phrase is not None and phrase.polarity == r.polarity:
+            continue  # the phrase agrees and explains itself
+        hits[dim_id] = engine.SignalHit(dim_id, score, r.polarity, (text.strip(),), TEXT_CONFIDENCE)
+    return hits

@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components (adapters: the models themselves live in ``bot/``)."""

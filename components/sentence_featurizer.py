@@ -1,0 +1,63 @@
+"""A dense NLU featurizer: the sentence encoder's vector as DIET's sentence feature.
+
+Registered with Rasa's default recipe as a message featurizer, like Rasa's own
+``LanguageModelFeaturizer``. It adds only a *sentence* feature (one 512-d vector per
+message) beside the sparse word and character features; the encoder itself is
+``bot.understanding.encoder`` (one per process, cached), so the action server and the
+Rasa server encode with the same code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.understanding.encoder import get_encoder
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
+    """Adds the multilingual sentence encoder's vector to each message's text."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {**DenseFeaturizer.get_default_config(), "batch_size": 256}
+
+    def __init__(self, config: dict[str, Any], execution_context: ExecutionContext) -> None:
+        super().__init__(execution_context.node_name, config)
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> SentenceEncoderFeaturizer:
+        return cls(config, execution_context)
+
+    @classmethod
+    def validate_config(cls, config: dict[str, Any]) -> None:
+        if int(config.get("batch_size", 1)) < 1:
+            raise ValueError("SentenceEncoderFeaturizer: batch_size must be at least 1")
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        todo = [m for m in messages if m.get(TEXT)]
+        size = int(self._config["batch_size"])
+        encoder = get_encoder()
+        for start in range(0, len(todo), size):
+            batch = todo[start:start + size]
+            vectors = encoder.encode([m.get(TEXT) for m in batch])
+            for message, vector in zip(batch, vectors, strict=True):
+                message.add_features(Features(np.asarray(vector, dtype=np.float32).reshape(1, -1),
+                                              FEATURE_TYPE_SENTENCE, TEXT, self._identifier))
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self.process(training_data.training_examples)
+        return training_data
