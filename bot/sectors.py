@@ -1,7 +1,7 @@
 """Which sector of the economy a firm is in, read from free text.
 
 Sectors are data: ``bot/framework/sectors.yml`` lists each sector id with its Dutch
-label and the words people use for it.
+label and the words people use for it (its shape: ``sectors.schema.json`` beside it).
 :func:`detect_sector` matches those words on surface forms, lemmas and parts of Dutch
 compounds ("installatiebedrijfje", "familiebouwbedrijf"), tolerating one typo in longer
 words.
@@ -10,6 +10,7 @@ words.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,40 +22,16 @@ from bot.yamlio import ConfigError, load_validated
 
 __all__ = [
     "SECTORS_PATH",
-    "SECTORS_SCHEMA",
+    "SECTORS_SCHEMA_PATH",
     "Sector",
     "detect_sector",
     "load_sectors",
     "sector_label",
+    "sectors_schema",
 ]
 
 SECTORS_PATH = Path(__file__).resolve().parent / "framework" / "sectors.yml"
-
-_WORD_LIST = {"type": "array", "items": {"type": "string", "minLength": 2}}
-SECTORS_SCHEMA: dict = {
-    "type": "object",
-    "required": ["sectors"],
-    "additionalProperties": False,
-    "properties": {
-        "version": {"type": "integer", "minimum": 1},
-        "sectors": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "required": ["id", "label", "words"],
-                "additionalProperties": False,
-                "properties": {
-                    "id": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
-                    "label": {"type": "string", "minLength": 2, "maxLength": 60},
-                    "words": _WORD_LIST,
-                    "exact": _WORD_LIST,
-                    "exclude": _WORD_LIST,
-                },
-            },
-        },
-    },
-}
+SECTORS_SCHEMA_PATH = SECTORS_PATH.with_name("sectors.schema.json")
 
 
 @dataclass(frozen=True)
@@ -73,6 +50,12 @@ class Sector:
     exclude: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
 
+@lru_cache(maxsize=1)
+def sectors_schema() -> dict:
+    """The JSON Schema of a sector list (``bot/framework/sectors.schema.json``)."""
+    return json.loads(SECTORS_SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
 def _norm_term(term: str) -> str:
     return re.sub(r"[-'’]", "", normalize(term))
 
@@ -83,7 +66,7 @@ def load_sectors(path: str | Path | None = None) -> tuple[Sector, ...]:
     Raises ConfigError naming the file, the place in it and what is wrong.
     """
     path = Path(path) if path is not None else SECTORS_PATH
-    data = load_validated(path, SECTORS_SCHEMA)
+    data = load_validated(path, sectors_schema())
     problems: list[tuple[str, str, str]] = []
     seen: dict[str, int] = {}
     sectors: list[Sector] = []

@@ -5,6 +5,7 @@ The realistic cases live in ``tests/data/sectors.yml``; every case must pass.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -13,12 +14,15 @@ import pytest
 from bot.regions import load_regions
 from bot.regions.loader import REGIONS_DIR
 from bot.sectors import (
+    SECTORS_PATH,
+    SECTORS_SCHEMA_PATH,
     Sector,
     detect_sector,
     load_sectors,
     sector_label,
+    sectors_schema,
 )
-from bot.yamlio import ConfigError, load_yaml
+from bot.yamlio import ConfigError, load_validated, load_yaml
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SECTOR_CASES = load_yaml(DATA / "sectors.yml")["cases"]
@@ -151,7 +155,22 @@ def test_sector_label_is_short_and_without_markup():
     assert not label.endswith(" ")
 
 
-# --- the region files' use of the ids ------------------------------------
+# --- the schema file and the region files' use of the ids --------------------
+
+
+def test_the_schema_is_a_json_file_beside_the_sector_list():
+    assert SECTORS_SCHEMA_PATH.parent == SECTORS_PATH.parent
+    assert sectors_schema() == json.loads(SECTORS_SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert load_validated(SECTORS_PATH, sectors_schema())["sectors"]
+
+
+def test_load_sectors_reports_a_missing_label_and_a_too_short_word(tmp_path):
+    path = tmp_path / "sectors.yml"
+    path.write_text("version: 0\nsectors:\n  - {id: bouw, words: [b]}\n")
+    with pytest.raises(ConfigError) as info:
+        load_sectors(path)
+    paths = {p for _, p, _ in info.value.problems}
+    assert paths == {"version", "sectors[0]", "sectors[0].words[0]"}
 
 
 def test_region_files_are_checked_against_the_sector_ids(tmp_path):
