@@ -4,7 +4,7 @@ Sectors are data: ``bot/framework/sectors.yml`` lists each sector id with its Du
 label and the words people use for it (its shape: ``sectors.schema.json`` beside it).
 :func:`detect_sector` matches those words on surface forms, lemmas and parts of Dutch
 compounds ("installatiebedrijfje", "familiebouwbedrijf"), tolerating one typo in longer
-words.
+words (:func:`bot.signals.one_typo_apart`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.language import lemmas, normalize
+from bot.signals import one_typo_apart
 from bot.yamlio import ConfigError, load_validated
 
 __all__ = [
@@ -96,21 +97,6 @@ def _default_sectors() -> tuple[Sector, ...]:
     return load_sectors()
 
 
-def _within_one_edit(a: str, b: str) -> bool:
-    """True when a and b differ by at most one insertion, deletion, substitution or swap."""
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    if len(a) == len(b):
-        swapped = a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]
-        return a[i + 1 :] == b[i + 1 :] or swapped
-    return a[i:] == b[i + 1 :]
-
-
 def _part_match(token: str, term: str) -> bool:
     """Term as the token itself or a part of a compound token."""
     if token == term:
@@ -127,9 +113,9 @@ def _fuzzy_match(token: str, term: str) -> bool:
     sectors, so 'familiebedrijf' must not pass for 'itbedrijf'.
     """
     if len(term) < 7 or len(token) < 6 or token[0] != term[0]:
-        return False
+        return False  # (one_typo_apart wants the same first letter too; this is the quick exit)
     return any(
-        _within_one_edit(token[:size], term) for size in (len(term) - 1, len(term), len(term) + 1)
+        one_typo_apart(token[:size], term) for size in (len(term) - 1, len(term), len(term) + 1)
     )
 
 

@@ -188,3 +188,19 @@ def test_region_files_are_checked_against_the_sector_ids(tmp_path):
         for f, p, m in info.value.problems
     ), info.value.problems
 
+
+# --- one typo ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("instalatiebedrijf", "installatietechniek"),  # a letter left out
+        ("installatiebedrrijf", "installatietechniek"),  # a letter too many
+        ("ik heb een restaurnat", "horeca"),  # two letters swapped
+        ("installetiebedrijf", "installatietechniek"),  # one letter replaced (long word)
+        ("nstallatiebedrijf", None),  # the first letter is never the typo
+    ],
+)
+def test_one_typo_in_a_long_sector_word(text, expected):
+    assert _sector_id(text) == expected
