@@ -4,7 +4,8 @@ Entrepreneurs answer "hoe groot is je bedrijf?" the way they talk: "een stuk of 
 "ik en 3 jongens", "met z'n vijven", "2 vennoten en 6 man personeel", "tussen de 10
 en 20". :func:`parse_company_size` turns that into one headcount, ignoring numbers that
 are clearly something else (years, postcodes, hours, euros, percentages, ages).
-:func:`size_class` gives the EU size class of a headcount.
+:func:`size_class` is the one definition of the size classes (``SIZE_CLASSES``); the
+lever steps in ``bot/framework/levers.yml`` are tagged with the same names.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from bot.language import normalize
 
 __all__ = [
     "MAX_HEADCOUNT",
+    "SIZE_CLASSES",
     "dutch_number",
     "parse_company_size",
     "size_class",
 ]
 
 MAX_HEADCOUNT = 100_000
+# EU size classes by headcount, smallest first: micro <10, klein 10-49, middel 50-249, groot 250+.
+SIZE_CLASSES = ("micro", "klein", "middel", "groot")
 
 # ---------------------------------------------------------------------------
 # Dutch number words
@@ -554,7 +558,10 @@ def parse_company_size(text: str) -> int | None:
 
 
 def size_class(n: int | None) -> str | None:
-    """EU size class of a headcount: micro (<10), klein (10-49), middel (50-249), groot."""
+    """EU size class of a headcount (one of ``SIZE_CLASSES``), or None without a headcount.
+
+    micro (<10), klein (10-49), middel (50-249), groot (250+).
+    """
     if n is None or n < 1:
         return None
     if n < 10:

@@ -5,14 +5,17 @@ The realistic cases live in ``tests/data/company_sizes.yml``; every case must pa
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.framework import SCHEMA_PATH as FRAMEWORK_SCHEMA_PATH
 from bot.headcount import (
     MAX_HEADCOUNT,
+    SIZE_CLASSES,
     dutch_number,
     parse_company_size,
     size_class,
@@ -115,3 +118,13 @@ def test_parse_company_size_stays_in_range_on_number_soup(text):
 def test_size_class_boundaries(n, expected):
     assert size_class(n) == expected
 
+
+def test_size_classes_are_the_four_eu_classes_smallest_first():
+    assert SIZE_CLASSES == ("micro", "klein", "middel", "groot")
+    assert [size_class(n) for n in (1, 10, 50, 250)] == list(SIZE_CLASSES)
+
+
+def test_the_framework_schema_allows_exactly_the_size_classes():
+    """Lever steps and stories are tagged with size classes; the schema lists the same names."""
+    schema = json.loads(FRAMEWORK_SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert tuple(schema["definitions"]["size"]["enum"]) == SIZE_CLASSES
