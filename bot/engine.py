@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.framework import Framework, Question, Step
+from bot.headcount import size_class
 from bot.language import normalize
 from bot.signals import analyse, find_all
 
@@ -125,17 +126,6 @@ def level_for(score: int | None) -> str:
     if score >= ON_THE_WAY_FROM:
         return LEVEL_ON_THE_WAY
     return LEVEL_ATTENTION
-
-
-def size_class(company_size: int | None) -> str | None:
-    """'micro' (<10), 'klein' (10-49), 'middel' (50+) or None."""
-    if company_size is None:
-        return None
-    if company_size < 10:
-        return "micro"
-    if company_size < 50:
-        return "klein"
-    return "middel"
 
 
 @dataclass

@@ -91,7 +91,11 @@ def stem(word: str) -> str:
 def one_typo_apart(a: str, b: str) -> bool:
     """True when ``a`` and ``b`` differ by one insertion, deletion or swap of letters,
     or (for words of 7+ letters) one substituted letter. Short words with one letter
-    replaced are too often other real words ("vieren" / "voeren")."""
+    replaced are too often other real words ("vieren" / "voeren"); the first letter is
+    never the typo.
+
+    The project's one typo rule: phrase matching here, sector words (:mod:`bot.sectors`)
+    and place names (:mod:`bot.regions.places`) all use it."""
     if a == b:
         return True
     la, lb = len(a), len(b)

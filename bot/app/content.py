@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from bot import company
+from bot import sectors
 from bot.framework import Framework, Question, load_framework
 from bot.handoff.consent import retention_days
 from bot.regions import (
@@ -105,7 +105,7 @@ def all_question_ids() -> frozenset[str]:
 def coach_of(conv: Conversation) -> Coach | None:
     """The region's coach for this firm's sector (the sector slot holds its Dutch label)."""
     label = conv.get("sector")
-    sector = company.detect_sector(label) if label and label != UNKNOWN else None
+    sector = sectors.detect_sector(label) if label and label != UNKNOWN else None
     return coach_for(region_of(conv), sector.id if sector else None)
 
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot import company, engine
+from bot import engine, headcount, sectors
 from bot.framework import Question
 from bot.regions import resolve_place
 
@@ -293,12 +293,12 @@ class _Turn:
                 return {"_text": text}, False
             return None
         if pending == "company_size":
-            size = company.parse_company_size(text) if text else None
+            size = headcount.parse_company_size(text) if text else None
             return ({"company_size": size}, True) if size else None
         if pending == "sector":
             if not text or words.says_nothing(text):
                 return None
-            sector = company.detect_sector(text)
+            sector = sectors.detect_sector(text)
             if sector:
                 return {"sector": sector.label}, True
             cleaned = handoff.clean(text, 60)
@@ -431,11 +431,11 @@ class _Turn:
         if not text:
             return
         if conv.get("company_size") is None:
-            size = company.parse_company_size(text)
+            size = headcount.parse_company_size(text)
             if size:
                 conv.set("company_size", size)
         if conv.get("sector") is None:
-            sector = company.detect_sector(text)
+            sector = sectors.detect_sector(text)
             if sector:
                 conv.set("sector", sector.label)
         if conv.get("location") is None:

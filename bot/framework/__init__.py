@@ -21,7 +21,6 @@ from bot.yamlio import ConfigError, load_yaml, schema_problems
 
 FRAMEWORK_DIR = Path(__file__).resolve().parent
 SCHEMA_PATH = FRAMEWORK_DIR / "schema.json"
-SIZES = ("micro", "klein", "middel")
 
 Problem = tuple[str, str, str]
 
@@ -54,7 +53,7 @@ class Dimension:
 
 @dataclass(frozen=True)
 class Step:
-    """A concrete first small step, with the firm sizes it fits."""
+    """A concrete first small step, with the size classes it fits (``bot.headcount.SIZE_CLASSES``)."""
 
     id: str
     text: str
@@ -326,5 +325,5 @@ def _load(directory: Path) -> Framework:
 
 __all__ = [
     "AnswerOption", "ConfigError", "Dimension", "Framework", "Lever", "Question", "Step",
-    "Story", "Theme", "SIZES", "clear_cache", "load_framework", "parse_questions",
+    "Story", "Theme", "clear_cache", "load_framework", "parse_questions",
 ]

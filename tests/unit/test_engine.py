@@ -190,13 +190,24 @@ def test_weak_onboarding_policy_ranks_a_policy_lever_first():
     assert FW.dimensions["ontwikkelbeleid"].weak_phrase in advice[0].reason
 
 
-@pytest.mark.parametrize("size,klass", [(4, "micro"), (25, "klein"), (120, "middel")])
+@pytest.mark.parametrize(
+    "size,klass", [(4, "micro"), (25, "klein"), (120, "middel"), (250, "groot"), (5000, "groot")]
+)
 def test_steps_fit_the_company_size(size, klass):
     advice = rank_levers(FW, _profile({}), ["groei"], company_size=size, n=8)
     assert len(advice) == 8
     for item in advice:
         assert item.steps and all(klass in s.sizes for s in item.steps)
         assert item.reason.endswith(".")
+
+
+@pytest.mark.parametrize("size", [250, 1000, 100_000])
+def test_a_firm_of_250_or_more_gets_the_steps_of_a_firm_of_50_to_249(size):
+    """Before 'groot' existed the engine put 250+ in 'middel'; the shipped steps keep that."""
+    profile = _profile({})
+    assert rank_levers(FW, profile, ["groei"], company_size=size, n=8) == rank_levers(
+        FW, profile, ["groei"], company_size=120, n=8
+    )
 
 
 def test_rank_levers_returns_n_distinct_levers_with_a_reason():

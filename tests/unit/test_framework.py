@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from bot import PROJECT_DIR
-from bot.framework import FRAMEWORK_DIR, SIZES, ConfigError, load_framework, parse_questions
+from bot.framework import FRAMEWORK_DIR, ConfigError, load_framework, parse_questions
+from bot.headcount import SIZE_CLASSES
 
 THEMES = ["personeelstekort", "behoud", "inwerken", "zij_instroom", "kennisbehoud",
           "innovatie", "werkdruk", "leiderschap", "groei"]
@@ -62,7 +63,7 @@ def test_questions_fit_the_form_and_phone_buttons():
 def test_every_lever_has_three_to_five_steps_and_one_for_each_size():
     for lever in load_framework().levers.values():
         assert 3 <= len(lever.steps) <= 5, lever.id
-        for size in SIZES:
+        for size in SIZE_CLASSES:
             assert any(size in s.sizes for s in lever.steps), (lever.id, size)
 
 

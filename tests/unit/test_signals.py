@@ -9,7 +9,7 @@ import pytest
 
 from bot.engine import score_text
 from bot.framework import load_framework
-from bot.signals import PatternError, compile_pattern, find, stem
+from bot.signals import PatternError, compile_pattern, find, one_typo_apart, stem
 
 FW = load_framework()
 
@@ -65,6 +65,29 @@ def test_not_only_is_not_a_negation():
 
 def test_typo_in_a_long_word_is_tolerated():
     assert polarity("we hebben een inwerkprogamma voor iedereen", "ontwikkelbeleid") == "positive"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("enschede", "enschede", True),
+        ("enschede", "enschde", True),  # a letter left out
+        ("enschde", "enschede", True),
+        ("enschede", "enschedee", True),  # a letter too many
+        ("restaurant", "restaurnat", True),  # two neighbours swapped
+        ("inwerkprogramma", "inwerkprogremma", True),  # one letter replaced, 7+ letters
+        ("vieren", "voeren", False),  # one letter replaced in a short word: another word
+        ("enschede", "anschede", False),  # never the first letter
+        ("enschede", "nschede", False),
+        ("restaurant", "rsetaurnat", False),  # two typos
+        ("enschede", "enschedeee", False),
+        ("abcd", "badc", False),
+    ],
+)
+def test_one_typo_apart_is_the_one_typo_rule(a, b, expected):
+    """The one typo rule of signals, sectors (bot.sectors) and places (bot.regions.places)."""
+    assert one_typo_apart(a, b) is expected
+    assert one_typo_apart(b, a) is expected
 
 
 def test_unrelated_text_gives_no_hits():
