@@ -14,7 +14,6 @@ import argparse
 import os
 import platform
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,15 +31,10 @@ from bot.devmail import start as start_smtp  # noqa: E402
 from bot.handoff.outbox import HandoffOutbox, Target  # noqa: E402
 from bot.handoff.receiver import WebhookReceiver  # noqa: E402
 from bot.handoff.sample import sample_profile  # noqa: E402
+from tests.helpers.net import free_port  # noqa: E402
 
 SECRET_ENV = "BENCH_WEBHOOK_SECRET"
 SECRET = "bench-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def percentile(values: list[float], pct: float) -> float:

@@ -18,20 +18,15 @@ import tempfile
 import threading
 import time
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+from tests.helpers.net import QuietHandler, free_port, serve_in_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for_port(port: int, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
@@ -112,7 +107,7 @@ class ControlServer:
     def __init__(self, rasa: FakeRasa):
         rasa_ref = rasa
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server API
                 parts = urlsplit(self.path)
                 if parts.path == "/outage":
@@ -123,12 +118,8 @@ class ControlServer:
                     self.send_response(404)
                 self.end_headers()
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = serve_in_thread(Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def close(self) -> None:
         self.httpd.shutdown()
@@ -140,7 +131,7 @@ class HostSite:
     def __init__(self, html: str):
         body = html.encode("utf-8")
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server API
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -148,13 +139,9 @@ class HostSite:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = serve_in_thread(Handler)
         # "localhost" vs the web server's "127.0.0.1": a different origin, as on a real site.
         self.url = f"http://localhost:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def close(self) -> None:
         self.httpd.shutdown()

@@ -7,59 +7,24 @@ webhooks. Region files are copied so that their webhooks point at the receiver.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import requests
+
+from tests.helpers.net import free_port
+from tests.helpers.webhook import RecordingReceiver
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "current.tar.gz"
 SECRET = "e2e-test-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Receiver(ThreadingHTTPServer):
-    """An idempotent webhook receiver: remembers every body by idempotency key."""
-
-    daemon_threads = True
-
-    def __init__(self, port: int):
-        self.received: list[dict] = []
-        self.keys: dict[str, int] = {}
-        self.lock = threading.Lock()
-        super().__init__(("127.0.0.1", port), _ReceiverHandler)
-
-
-class _ReceiverHandler(BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802 - http.server API
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        server: Receiver = self.server  # type: ignore[assignment]
-        with server.lock:
-            key = self.headers.get("Idempotency-Key") or ""
-            server.keys[key] = server.keys.get(key, 0) + 1
-            server.received.append({"headers": dict(self.headers), "body": body})
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"{}")
-
-    def log_message(self, *args):  # keep test output quiet
-        pass
 
 
 @dataclass
@@ -68,7 +33,7 @@ class Stack:
     rasa_port: int
     actions_port: int
     token: str
-    receiver: Receiver
+    receiver: RecordingReceiver
     mails: list = field(default_factory=list)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
@@ -110,7 +75,7 @@ class Stack:
     def close(self) -> None:
         for name in list(self.processes):
             self.stop(name)
-        self.receiver.shutdown()
+        self.receiver.stop()
 
 
 def rest_talk(rasa_url: str, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
@@ -155,8 +120,8 @@ def start_stack(tmp: Path) -> Stack:
     from aiosmtpd.controller import Controller
 
     (tmp / "logs").mkdir(parents=True, exist_ok=True)
-    receiver = Receiver(free_port())
-    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    # Takes every request (answers 200 without checking) and records it; the tests check it.
+    receiver = RecordingReceiver(status=200).start()
     mails: list = []
 
     class _Handler:
@@ -168,7 +133,7 @@ def start_stack(tmp: Path) -> Stack:
     smtp = Controller(_Handler(), hostname="127.0.0.1", port=smtp_port)
     smtp.start()
 
-    regions_dir, secret_envs = _regions_copy(tmp, f"http://127.0.0.1:{receiver.server_address[1]}/hook")
+    regions_dir, secret_envs = _regions_copy(tmp, receiver.url)
     actions_port, rasa_port = free_port(), free_port()
     (tmp / "endpoints.yml").write_text(
         f"action_endpoint:\n  url: http://127.0.0.1:{actions_port}/webhook\n"
@@ -204,10 +169,10 @@ def buttons(replies: list[dict]) -> list[dict]:
     return [b for r in replies for b in r.get("buttons") or []]
 
 
-def profile_bodies(receiver: Receiver) -> list[dict]:
+def profile_bodies(receiver: RecordingReceiver) -> list[dict]:
     out = []
-    for item in receiver.received:
-        envelope = json.loads(item["body"])
+    for item in receiver.requests:
+        envelope = item.json()
         if envelope.get("event") == "handoff.created":
             out.append(envelope)
     return out

@@ -105,9 +105,9 @@ def test_full_conversation_hands_off_once_to_webhook_and_mail(stack):
     assert profile["source"] == {"bron": "linkedin", "campagne": "najaar"}
     assert profile["contact"]["email"] == "jan@devries-installatie.nl"
     assert {t["id"] for t in profile["themes"]} >= {"personeelstekort"}
-    raw = next(item for item in stack.receiver.received
-               if b'"handoff.created"' in item["body"] and sender.encode() in item["body"])
-    assert verify_signature(raw["body"], SECRET, raw["headers"].get("X-Leerpunt-Signature"))
+    raw = next(item for item in stack.receiver.requests
+               if b'"handoff.created"' in item.body and sender.encode() in item.body)
+    assert verify_signature(raw.body, SECRET, raw.headers.get("X-Leerpunt-Signature"))
     assert any(profile["reference"].encode() in m["data"] for m in stack.mails)
 
     tracker = stack.tracker(sender)
@@ -234,7 +234,7 @@ def test_withdrawal_deletes_handoff_and_conversation_and_tells_the_coach(stack):
     while time.time() < deadline:
         with engine.connect() as conn:
             count = conn.execute(sa.text("SELECT COUNT(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar()
-        notices = [json.loads(i["body"]) for i in stack.receiver.received if b"handoff.withdrawn" in i["body"]]
+        notices = [i.json() for i in stack.receiver.requests if b"handoff.withdrawn" in i.body]
         if count == 0 and any(reference in json.dumps(n) for n in notices):
             break
         time.sleep(1)

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from tests.e2e.stack import MODEL, VENV_BIN, free_port, texts, wait_http
+from tests.e2e.stack import MODEL, VENV_BIN, texts, wait_http
+from tests.helpers.net import free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -9,57 +9,29 @@ Runs on SQLite, and on PostgreSQL when TEST_POSTGRES_URL is set.
 from __future__ import annotations
 
 import json
-import os
-import socket
 import time
 
 import pytest
 
-from bot.devmail import MemorySink
-from bot.devmail import start as start_smtp
 from bot.handoff.mail import SmtpSettings, message_id_for
-from bot.handoff.outbox import HandoffOutbox, Target, delivery_table, handoff_table
+from bot.handoff.outbox import HandoffOutbox, Target
 from bot.handoff.profile import validate_profile
 from bot.handoff.receiver import WebhookReceiver
 from bot.handoff.sample import sample_profile
 from bot.handoff.webhook import make_session
 from bot.handoff.worker import Worker
+from tests.helpers.net import free_port
 
 SECRET_ENV = "TEST_DELIVERY_SECRET"
 SECRET = "s3cr3t-voor-tests"
 PERSONAL = ("Ans de Vries", "ans@example.org", "06 1234 5678", "Korenbloem")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _postgres_param():
-    url = os.environ.get("TEST_POSTGRES_URL")
-    return pytest.param(url, id="postgres",
-                        marks=pytest.mark.skipif(not url, reason="TEST_POSTGRES_URL not set"))
-
-
-@pytest.fixture(params=["sqlite", _postgres_param()])
-def outbox(request, tmp_path, monkeypatch):
-    monkeypatch.setenv(SECRET_ENV, SECRET)
-    url = f"sqlite:///{tmp_path / 'outbox.db'}" if request.param == "sqlite" else request.param
-    box = HandoffOutbox(url, backoff_base=0.05, backoff_cap=0.2, give_up_hours=1,
-                        operator_email="ops@example.org")
-    with box.engine.begin() as conn:
-        conn.execute(delivery_table.delete())
-        conn.execute(handoff_table.delete())
-    return box
-
-
 @pytest.fixture()
-def smtp():
-    sink = MemorySink()
-    controller = start_smtp(free_port(), handler=sink)
-    yield sink, SmtpSettings(host="127.0.0.1", port=controller.port, timeout=5)
-    controller.stop()
+def outbox(outbox_db_url, monkeypatch):
+    monkeypatch.setenv(SECRET_ENV, SECRET)
+    return HandoffOutbox(outbox_db_url, backoff_base=0.05, backoff_cap=0.2, give_up_hours=1,
+                         operator_email="ops@example.org")
 
 
 def make_worker(box: HandoffOutbox, smtp_settings: SmtpSettings, timeout=(1.0, 2.0)) -> Worker:

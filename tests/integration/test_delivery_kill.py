@@ -10,45 +10,18 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 
-import pytest
-
 from bot import PROJECT_DIR
-from bot.devmail import MemorySink
-from bot.devmail import start as start_smtp
-from bot.handoff.outbox import HandoffOutbox, Target, delivery_table, handoff_table
+from bot.handoff.outbox import HandoffOutbox, Target
 from bot.handoff.receiver import WebhookReceiver
 from bot.handoff.sample import sample_profile
 
 SECRET_ENV = "TEST_KILL_SECRET"
 SECRET = "s3cr3t-voor-kill-test"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _postgres_param():
-    url = os.environ.get("TEST_POSTGRES_URL")
-    return pytest.param(url, id="postgres",
-                        marks=pytest.mark.skipif(not url, reason="TEST_POSTGRES_URL not set"))
-
-
-@pytest.fixture(params=["sqlite", _postgres_param()])
-def db_url(request, tmp_path):
-    url = f"sqlite:///{tmp_path / 'outbox.db'}" if request.param == "sqlite" else request.param
-    box = HandoffOutbox(url)
-    with box.engine.begin() as conn:
-        conn.execute(delivery_table.delete())
-        conn.execute(handoff_table.delete())
-    return url
 
 
 def start_worker(db_url: str, smtp_port: int, lease: float) -> subprocess.Popen:
@@ -76,7 +49,8 @@ def wait_for(condition, seconds: float, what: str) -> None:
         time.sleep(0.05)
 
 
-def test_worker_killed_while_the_receiver_holds_the_request(db_url):
+def test_worker_killed_while_the_receiver_holds_the_request(outbox_db_url, smtp):
+    sink, smtp_settings = smtp
     arrived, release = threading.Event(), threading.Event()
 
     def hold_first(n: int, _key: str):
@@ -85,12 +59,10 @@ def test_worker_killed_while_the_receiver_holds_the_request(db_url):
             release.wait(20)  # the worker is killed while it waits for this answer
         return None
 
-    sink = MemorySink()
-    smtp = start_smtp(free_port(), handler=sink)
     receiver = WebhookReceiver(SECRET, fault=hold_first).start()
     workers: list[subprocess.Popen] = []
     try:
-        outbox = HandoffOutbox(db_url)
+        outbox = HandoffOutbox(outbox_db_url)
         n = 6
         refs = [
             outbox.enqueue(sample_profile(f"conv-kill-{i}"),
@@ -98,7 +70,7 @@ def test_worker_killed_while_the_receiver_holds_the_request(db_url):
                             Target.email("coach@example.org")])
             for i in range(n)
         ]
-        workers.append(start_worker(db_url, smtp.port, lease=3.0))
+        workers.append(start_worker(outbox_db_url, smtp_settings.port, lease=3.0))
         wait_for(arrived.is_set, 30, "the first webhook request")
         workers[0].send_signal(signal.SIGKILL)
         workers[0].wait(10)
@@ -107,7 +79,7 @@ def test_worker_killed_while_the_receiver_holds_the_request(db_url):
         assert stuck, "the killed worker should have left a claimed delivery behind"
         release.set()
 
-        workers.append(start_worker(db_url, smtp.port, lease=3.0))
+        workers.append(start_worker(outbox_db_url, smtp_settings.port, lease=3.0))
         wait_for(lambda: all(d["state"] == "delivered" for d in outbox.deliveries()), 30,
                  "all deliveries to be delivered")
     finally:
@@ -117,7 +89,6 @@ def test_worker_killed_while_the_receiver_holds_the_request(db_url):
                 proc.terminate()
                 proc.wait(10)
         receiver.stop()
-        smtp.stop()
 
     accepted = receiver.state.accepted
     assert len(accepted) == n, "a handoff was lost"

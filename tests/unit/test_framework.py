@@ -114,20 +114,16 @@ def test_duplicate_ids_are_reported(fw_dir: Path):
     assert any(p == "questions[1].id" and "duplicate" in m for _, p, m in problems)
 
 
-def test_option_score_out_of_range_is_reported(fw_dir: Path):
+@pytest.mark.parametrize(("dimension", "score"), [
+    pytest.param("leren_van_elkaar", 150, id="score_out_of_range"),
+    pytest.param("eigen_regie", 50, id="a_dimension_the_question_does_not_list"),
+])
+def test_bad_option_score_is_reported(fw_dir: Path, dimension: str, score: int):
     def bad(d):
-        d["questions"][0]["options"][0]["scores"]["leren_van_elkaar"] = 150
+        d["questions"][0]["options"][0]["scores"][dimension] = score
     _edit(fw_dir / "questions.yml", bad)
     problems = _problems(fw_dir)
-    assert any(p == "questions[0].options[0].scores.leren_van_elkaar" for _, p, _ in problems)
-
-
-def test_option_scoring_a_dimension_the_question_does_not_list(fw_dir: Path):
-    def bad(d):
-        d["questions"][0]["options"][0]["scores"]["eigen_regie"] = 50
-    _edit(fw_dir / "questions.yml", bad)
-    problems = _problems(fw_dir)
-    assert any(p == "questions[0].options[0].scores.eigen_regie" for _, p, _ in problems)
+    assert any(p == f"questions[0].options[0].scores.{dimension}" for _, p, _ in problems)
 
 
 def test_story_with_unknown_theme_is_reported(fw_dir: Path):

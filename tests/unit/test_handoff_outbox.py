@@ -6,7 +6,6 @@ Runs on SQLite always and on PostgreSQL when TEST_POSTGRES_URL is set.
 from __future__ import annotations
 
 import json
-import os
 import random
 
 import pytest
@@ -34,20 +33,10 @@ EMAIL = Target.email("coach@example.org")
 PERSONAL = ("Ans de Vries", "ans@example.org", "06 1234 5678", "Korenbloem", "geen tijd")
 
 
-def _postgres_param():
-    url = os.environ.get("TEST_POSTGRES_URL")
-    return pytest.param(url, id="postgres",
-                        marks=pytest.mark.skipif(not url, reason="TEST_POSTGRES_URL not set"))
-
-
-@pytest.fixture(params=["sqlite", _postgres_param()])
-def outbox(request, tmp_path):
-    url = f"sqlite:///{tmp_path / 'outbox.db'}" if request.param == "sqlite" else request.param
-    box = HandoffOutbox(url, give_up_hours=1, backoff_base=10, operator_email="ops@example.org")
-    with box.engine.begin() as conn:  # PostgreSQL is shared between tests: start empty
-        conn.execute(delivery_table.delete())
-        conn.execute(handoff_table.delete())
-    return box
+@pytest.fixture()
+def outbox(outbox_db_url):
+    return HandoffOutbox(outbox_db_url, give_up_hours=1, backoff_base=10,
+                         operator_email="ops@example.org")
 
 
 def _rows(box: HandoffOutbox) -> list[dict]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from hypothesis import given
@@ -21,6 +19,7 @@ from bot.handoff.webhook import (
     sign,
     verify_signature,
 )
+from tests.helpers.webhook import RecordingReceiver, down_url
 
 
 @given(st.binary(max_size=2000), st.text(min_size=1, max_size=64))
@@ -45,45 +44,18 @@ def test_known_vector():
         "sha256=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8")
 
 
-class _Recorder(BaseHTTPRequestHandler):
-    status = 200
-    delay = 0.0
-    seen: list = []
-
-    def do_POST(self):  # noqa: N802
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).seen.append((dict(self.headers), body))
-        if type(self).delay:
-            threading.Event().wait(type(self).delay)
-        try:
-            self.send_response(type(self).status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-        except OSError:
-            pass
-
-    def log_message(self, *_):
-        pass
-
-
 @pytest.fixture()
-def server():
-    _Recorder.status, _Recorder.delay, _Recorder.seen = 200, 0.0, []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield httpd, f"http://127.0.0.1:{httpd.server_address[1]}/hook"
-    httpd.shutdown()
-    httpd.server_close()
+def receiver():
+    """A real local receiver that answers 200 to everything until a test says otherwise."""
+    with RecordingReceiver(status=200) as rec:
+        yield rec
 
 
-def test_post_sends_signed_body_and_headers(server):
-    _httpd, url = server
+def test_post_sends_signed_body_and_headers(receiver):
     envelope = {"event": "handoff.created", "idempotency_key": "lp-1", "profile": {"a": "é"}}
-    outcome = post_event(make_session(), url, envelope, "geheim", "lp-1")
+    outcome = post_event(make_session(), receiver.url, envelope, "geheim", "lp-1")
     assert outcome.ok
-    headers, body = _Recorder.seen[0]
+    headers, body = receiver.requests[0].headers, receiver.requests[0].body
     assert body == encode_body(envelope) and json.loads(body) == envelope
     assert verify_signature(body, "geheim", headers[SIGNATURE_HEADER])
     assert headers[IDEMPOTENCY_HEADER] == "lp-1"
@@ -96,27 +68,22 @@ def test_post_sends_signed_body_and_headers(server):
      (410, False, True), (408, False, False), (429, False, False), (500, False, False),
      (503, False, False), (302, False, False)],
 )
-def test_status_codes_are_classified(server, status, ok, permanent):
-    _Recorder.status = status
-    outcome = post_event(make_session(), server[1], {"event": "x"}, "s", "k")
+def test_status_codes_are_classified(receiver, status, ok, permanent):
+    receiver.status = status
+    outcome = post_event(make_session(), receiver.url, {"event": "x"}, "s", "k")
     assert (outcome.ok, outcome.permanent) == (ok, permanent)
     if not ok:
         assert str(status) in outcome.error
 
 
-def test_slow_receiver_times_out_as_retryable(server):
-    _Recorder.delay = 1.0
-    outcome = post_event(make_session(), server[1], {"event": "x"}, "s", "k", timeout=(1, 0.2))
+def test_slow_receiver_times_out_as_retryable(receiver):
+    receiver.delay = 1.0
+    outcome = post_event(make_session(), receiver.url, {"event": "x"}, "s", "k", timeout=(1, 0.2))
     assert not outcome.ok and not outcome.permanent and "timeout" in outcome.error
 
 
 def test_receiver_down_is_retryable():
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    outcome = post_event(make_session(), f"http://127.0.0.1:{port}/", {"e": 1}, "s", "k")
+    outcome = post_event(make_session(), down_url("/"), {"e": 1}, "s", "k")
     assert not outcome.ok and not outcome.permanent and outcome.error == "webhook connection failed"
 
 

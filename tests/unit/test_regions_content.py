@@ -21,18 +21,10 @@ from bot.regions import (
     load_regions,
     replace_words,
 )
-from tests.unit.test_regions_schema import FALLBACK, write_region
 
 FRAMEWORK = load_framework()
 SHIPPED = load_regions(framework=FRAMEWORK)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-@pytest.fixture()
-def regions_dir(tmp_path: Path) -> Path:
-    (tmp_path / "landelijk.yml").write_text(FALLBACK, encoding="utf-8")
-    write_region(tmp_path)
-    return tmp_path
 
 
 def append(path: Path, yaml_text: str) -> None:

@@ -9,64 +9,7 @@ import pytest
 
 from bot.regions import ConfigError, load_regions
 from bot.regions.cli import main as cli_main
-
-VALID = """\
-id: {id}
-name: Testregio {id}
-organisations:
-  - name: Testorganisatie
-places:
-  municipalities:
-    - {municipality}
-    - name: Testgemeente {id}
-      aliases: [Test {id}]
-      places: [Testdorp {id}]
-  postcodes:
-    - {postcodes}
-coaches:
-  - role: ondernemerscoach
-    name: Coach (voorbeeld)
-    organisation: Testorganisatie
-    email: coach@example.org
-    phone: "+31 6 00000000"
-handoff:
-  webhook:
-    url: https://handoff.example.org/{id}
-    secret_env: TEST_WEBHOOK_SECRET
-  email: overdracht@example.org
-wording:
-  greeting: Hallo!
-  coach_offer: Wil je een coach?
-  closing: Dag!
-"""
-
-FALLBACK = """\
-id: landelijk
-name: Nederland
-is_fallback: true
-organisations:
-  - name: Leerwerkloketten
-wording:
-  greeting: Hallo!
-  coach_offer: Ga naar het Leerwerkloket.
-  closing: Dag!
-"""
-
-
-def write_region(directory: Path, region_id: str = "testregio", municipality: str = "Enschede",
-                 postcodes: str = "[7500, 7549]", text: str | None = None) -> Path:
-    path = directory / f"{region_id}.yml"
-    path.write_text(text if text is not None else
-                    VALID.format(id=region_id, municipality=municipality, postcodes=postcodes),
-                    encoding="utf-8")
-    return path
-
-
-@pytest.fixture()
-def regions_dir(tmp_path: Path) -> Path:
-    (tmp_path / "landelijk.yml").write_text(FALLBACK, encoding="utf-8")
-    write_region(tmp_path)
-    return tmp_path
+from tests.helpers.regions import FALLBACK, write_region
 
 
 def problems_of(directory: Path) -> list[tuple[str, str, str]]:
@@ -135,13 +78,24 @@ def test_empty_coach_list(regions_dir: Path):
     assert "lijst is leeg" in message
 
 
-def test_postcode_range_claimed_by_two_regions(regions_dir: Path):
+@pytest.mark.parametrize(("municipality", "postcodes", "path", "says"), [
+    pytest.param("Hengelo", "[7540, 7560]", "places.postcodes[0]",
+                 ["[7540, 7560] overlappen met [7500, 7549] van regio 'testregio'",
+                  "testregio.yml, places.postcodes[0]"],
+                 id="postcode_range"),
+    pytest.param("enschede", "[8000, 8049]", "places.municipalities[0]",
+                 ["gemeente 'enschede' hoort al bij regio 'testregio'",
+                  "places:"],  # tells how to model a different place with the same name
+                 id="municipality"),
+])
+def test_place_claimed_by_two_regions(regions_dir: Path, municipality: str, postcodes: str,
+                                      path: str, says: list[str]):
     # Files are read in name order; the later file (zuid_regio) gets the problem.
-    other = write_region(regions_dir, "zuid_regio", municipality="Hengelo", postcodes="[7540, 7560]")
+    other = write_region(regions_dir, "zuid_regio", municipality=municipality, postcodes=postcodes)
     [(file, where, message)] = problems_of(regions_dir)
-    assert (file, where) == (str(other), "places.postcodes[0]")
-    assert "[7540, 7560] overlappen met [7500, 7549] van regio 'testregio'" in message
-    assert "testregio.yml, places.postcodes[0]" in message
+    assert (file, where) == (str(other), path)
+    for text in says:
+        assert text in message
 
 
 def test_postcode_range_written_backwards(regions_dir: Path):
@@ -149,14 +103,6 @@ def test_postcode_range_written_backwards(regions_dir: Path):
     [(_, where, message)] = problems_of(regions_dir)
     assert where == "places.postcodes[0]"
     assert "begin 7549 is groter dan het eind 7500" in message
-
-
-def test_municipality_claimed_by_two_regions(regions_dir: Path):
-    other = write_region(regions_dir, "zuid_regio", municipality="enschede", postcodes="[8000, 8049]")
-    [(file, where, message)] = problems_of(regions_dir)
-    assert (file, where) == (str(other), "places.municipalities[0]")
-    assert "gemeente 'enschede' hoort al bij regio 'testregio'" in message
-    assert "places:" in message  # tells how to model a different place with the same name
 
 
 def test_same_village_name_in_two_regions_is_allowed_and_ambiguous(regions_dir: Path):
