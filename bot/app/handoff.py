@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot import privacy, usage
+from bot.contact import find_phone, is_email
 from bot.handoff.consent import (
     CONSENT_TEXT_VERSION,
     WithdrawResult,
@@ -28,7 +29,6 @@ from .state import UNKNOWN, Conversation
 
 logger = logging.getLogger(__name__)
 
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _TYPO_DOMAINS = {
     "gmial.com": "gmail.com", "gmai.com": "gmail.com", "gmail.co": "gmail.com", "gamil.com": "gmail.com",
     "gmail.nl": "gmail.com", "hotmial.com": "hotmail.com", "hotmal.com": "hotmail.com",
@@ -80,12 +80,12 @@ def parse_contact(text: str) -> dict[str, Any]:
         local, _, domain = address.partition("@")
         if domain in _TYPO_DOMAINS:
             return {"error": f"{local}@{_TYPO_DOMAINS[domain]}"}
-        if _EMAIL.match(address):
+        if is_email(address):
             return {"email": address}
         return {"error": ""}
-    phone = re.search(r"(\+|00)?\d[\d \-()]{8,17}\d", text)
-    if phone and 10 <= len(re.sub(r"\D", "", phone.group(0))) <= 13:
-        return {"phone": re.sub(r"\s+", " ", phone.group(0)).strip()}
+    phone = find_phone(text)
+    if phone:
+        return {"phone": phone}
     return {"error": ""}
 
 
