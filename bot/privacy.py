@@ -10,14 +10,13 @@ conversation event older than ``LEERPUNT_RETENTION_DAYS``.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot import PROJECT_DIR
+from bot import PROJECT_DIR, settings
 from bot.store import ensure_tables, get_engine, metadata
 
 log = logging.getLogger(__name__)
@@ -33,8 +32,8 @@ deletion_requests = sa.Table(
 
 
 def tracker_store_url() -> str:
-    """SQLAlchemy URL of Rasa's tracker store (env ``LEERPUNT_TRACKER_DB_URL``)."""
-    url = os.environ.get("LEERPUNT_TRACKER_DB_URL", "").strip()
+    """SQLAlchemy URL of Rasa's tracker store (env ``LEERPUNT_TRACKER_DB_URL``, as endpoints.yml)."""
+    url = settings.get().tracker_db_url
     return url or f"sqlite:///{PROJECT_DIR / 'var' / 'tracker.db'}"
 
 

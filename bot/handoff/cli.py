@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 
+from bot import settings
 from bot.handoff.consent import withdraw
 from bot.handoff.outbox import HandoffOutbox
 from bot.handoff.profile import normalize_reference
@@ -142,7 +142,7 @@ def _cmd_withdraw(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    secret = os.environ.get(args.secret_env, "")
+    secret = settings.secret(args.secret_env)
     if not secret:
         print(f"env var {args.secret_env} is not set", file=sys.stderr)
         return 2
@@ -157,7 +157,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 def _cmd_receive(args: argparse.Namespace) -> int:
     from bot.handoff.receiver import serve
 
-    secret = os.environ.get(args.secret_env, "")
+    secret = settings.secret(args.secret_env)
     if not secret:
         print(f"env var {args.secret_env} is not set", file=sys.stderr)
         return 2
@@ -183,7 +183,7 @@ def _cmd_purge(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m bot.handoff``: the same commands without the ``handoff`` level."""
-    logging.basicConfig(level=os.environ.get("LEERPUNT_LOG_LEVEL", "INFO"),
+    logging.basicConfig(level=settings.get().log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="python -m bot.handoff", description=__doc__)
     add_commands(parser)

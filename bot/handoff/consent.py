@@ -8,9 +8,9 @@ the action call ``consent_record(...)`` and put the result in the profile.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
+from bot import settings
 from bot.handoff.profile import normalize_reference, utc_now_iso
 
 # Bump when the wording changes in substance; old versions stay so that a
@@ -42,19 +42,10 @@ WITHDRAW_NOT_FOUND_TEXT = (
     "Misschien is ze al gewist."
 )
 
-DEFAULT_RETENTION_DAYS = 90
-
 
 def retention_days() -> int:
-    """Retention period in days (env ``LEERPUNT_RETENTION_DAYS``, default 90)."""
-    raw = os.environ.get("LEERPUNT_RETENTION_DAYS", "").strip()
-    try:
-        days = int(raw) if raw else DEFAULT_RETENTION_DAYS
-    except ValueError:
-        raise ValueError(f"LEERPUNT_RETENTION_DAYS must be a whole number of days, got {raw!r}") from None
-    if days < 1:
-        raise ValueError(f"LEERPUNT_RETENTION_DAYS must be at least 1, got {days}")
-    return days
+    """Retention period in days (``settings.retention_days``, env ``LEERPUNT_RETENTION_DAYS``)."""
+    return settings.get().retention_days
 
 
 def consent_text(
