@@ -64,6 +64,16 @@ def _delete_events(tracker_url: str, where) -> int:
         return conn.execute(events.delete().where(where(events))).rowcount or 0
 
 
+def delete_conversation(conversation_id: str, tracker_url: str | None = None) -> int:
+    """Delete a conversation's events now; return how many. Only outside a chat turn (the CLI)."""
+    tracker_url = tracker_url or tracker_store_url()
+    if not sa.inspect(_tracker_engine(tracker_url)).has_table("events"):
+        return 0
+    removed = _delete_events(tracker_url, lambda t: t.c.sender_id == conversation_id)
+    log.info("withdrawn conversation deleted at once (%d events)", removed)
+    return removed
+
+
 def process_deletions(
     engine: Engine | None = None, tracker_url: str | None = None, now: float | None = None
 ) -> int:

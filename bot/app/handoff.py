@@ -11,17 +11,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from bot import privacy, usage
+from bot import usage
 from bot.contact import find_phone, is_email
-from bot.handoff.consent import (
-    CONSENT_TEXT_VERSION,
-    WithdrawResult,
-    consent_record,
-    consent_text,
-    withdraw,
-)
+from bot.handoff.consent import CONSENT_TEXT_VERSION, consent_record, consent_text
 from bot.handoff.outbox import HandoffOutbox, targets_from_region
 from bot.handoff.profile import build_profile
+from bot.handoff.withdrawal import WithdrawResult, withdraw_consent
 from bot.regions import Region
 
 from . import advice, content
@@ -169,6 +164,4 @@ def submit(conv: Conversation, conversation_id: str, transcript: Callable[[], li
 
 def withdraw_all(conv: Conversation, conversation_id: str) -> WithdrawResult:
     """Take everything back: the handoff (the coach is asked to delete theirs) and the conversation."""
-    result = withdraw(conv.get("handoff_reference") or conversation_id)
-    privacy.request_deletion(conversation_id)
-    return result
+    return withdraw_consent(conv.get("handoff_reference") or conversation_id, conversation_id)

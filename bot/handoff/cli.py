@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 
 from bot import settings
-from bot.handoff.consent import withdraw
 from bot.handoff.outbox import HandoffOutbox
 from bot.handoff.profile import normalize_reference
 from bot.handoff.webhook import verify_signature
+from bot.handoff.withdrawal import withdraw_consent
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -48,7 +48,8 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     p.add_argument("reference")
     p.set_defaults(handler=_cmd_delete)
 
-    p = sub.add_parser("withdraw", help="entrepreneur withdrew consent: delete and notify coach")
+    p = sub.add_parser("withdraw",
+                       help="entrepreneur withdrew consent: delete handoff and conversation, notify coach")
     p.add_argument("reference", help="reference code or conversation id")
     p.set_defaults(handler=_cmd_withdraw)
 
@@ -133,11 +134,14 @@ def _cmd_delete(args: argparse.Namespace) -> int:
 
 
 def _cmd_withdraw(args: argparse.Namespace) -> int:
-    result = withdraw(args.reference)
-    if not result.found:
+    # The same withdrawal as in the chat; outside a chat turn the conversation goes at once.
+    result = withdraw_consent(args.reference, delete_now=True)
+    if not result.found and not result.events_deleted:
         print(f"nothing found for {args.reference}", file=sys.stderr)
         return 1
-    print(f"withdrawn: {', '.join(result.references)}; {result.notices_queued} notice(s) queued")
+    print(f"withdrawn: {', '.join(result.references) or 'no handoff'}; "
+          f"{result.notices_queued} notice(s) queued; "
+          f"{result.events_deleted} conversation event(s) deleted")
     return 0
 
 

@@ -1,17 +1,16 @@
-"""Consent for a handoff: the Dutch text the entrepreneur agrees to, and withdrawal.
+"""Consent for a handoff: the Dutch text the entrepreneur agrees to.
 
 Nothing identifying is stored for a coach or sent before an explicit yes: the
 chat shows ``consent_text(...)``, and only after the entrepreneur says yes does
 the action call ``consent_record(...)`` and put the result in the profile.
-``HandoffOutbox.enqueue`` refuses a profile without that record.
+``HandoffOutbox.enqueue`` refuses a profile without that record. Withdrawing
+consent is ``bot.handoff.withdrawal``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot import settings
-from bot.handoff.profile import normalize_reference, utc_now_iso
+from bot.handoff.profile import utc_now_iso
 
 # Bump when the wording changes in substance; old versions stay so that a
 # stored record can always be shown with the exact text that was agreed to.
@@ -93,38 +92,3 @@ def has_consent(profile: dict) -> bool:
         and consent.get("text_version") in CONSENT_TEXTS
         and bool(consent.get("text"))
     )
-
-
-@dataclass(frozen=True)
-class WithdrawResult:
-    """What ``withdraw`` did; ``references`` are the handoffs that were wiped."""
-
-    references: list[str]
-    notices_queued: int
-
-    @property
-    def found(self) -> bool:
-        return bool(self.references)
-
-
-def withdraw(reference_or_conversation_id: str, outbox=None) -> WithdrawResult:
-    """Take a handoff back: delete it and queue a "please delete" notice to the coach.
-
-    Accepts a reference code (in any spelling a person types it) or a
-    conversation id. Pending deliveries are cancelled; targets that may have
-    received the profile get a ``handoff.withdrawn`` notice carrying the
-    reference only.
-    """
-    from bot.handoff.outbox import HandoffOutbox
-
-    outbox = outbox or HandoffOutbox()
-    key = reference_or_conversation_id.strip()
-    reference = normalize_reference(key)
-    if outbox.get(reference) is not None:
-        notices = outbox.withdraw(reference)
-        return WithdrawResult([reference], notices)
-    references = outbox.references_for_conversation(key)
-    total = 0
-    for ref in references:
-        total += outbox.withdraw(ref)
-    return WithdrawResult(references, total)

@@ -491,6 +491,13 @@ class HandoffOutbox:
             ).scalar_one_or_none()
         return json.loads(text) if text else None
 
+    def conversation_of(self, reference: str) -> str | None:
+        """The conversation id a stored handoff came from, or None."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(handoff_table.c.conversation_id).where(handoff_table.c.reference == reference)
+            ).scalar_one_or_none()
+
     def references_for_conversation(self, conversation_id: str) -> list[str]:
         with self.engine.connect() as conn:
             return list(
