@@ -83,6 +83,16 @@ def _number_at_least_zero(raw: str) -> float:
     return value
 
 
+def _positive_number(raw: str) -> float:
+    try:
+        value = _number_at_least_zero(raw)
+    except ValueError:
+        value = 0.0
+    if value == 0:
+        raise ValueError("a number greater than 0")
+    return value
+
+
 def _boolean(raw: str) -> bool:
     word = raw.lower()
     if word in _TRUE:
@@ -157,6 +167,10 @@ class Settings:
     retention_days: int = _var(
         "LEERPUNT_RETENTION_DAYS", 90,
         "days that handoffs and conversations are kept", _int_at_least(1))
+    retention_purge_hours: float = _var(
+        "LEERPUNT_RETENTION_PURGE_HOURS", 24.0,
+        "hours between two retention purges of the handoff worker (it also purges at start)",
+        _positive_number)
     max_questions: int = _var(
         "LEERPUNT_MAX_QUESTIONS", 5, "framework questions the intake asks at most", _int_at_least(1))
     regions_dir: Path | None = _var(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import threading
 import time
 
 import pytest
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 
 from bot import PACKAGE_DIR, privacy, store
 from bot.app import handoff as app_handoff
-from bot.handoff import cli, withdrawal
+from bot.handoff import cli, withdrawal, worker
 from bot.handoff.outbox import HandoffOutbox, Target
 from bot.handoff.sample import sample_profile
 
@@ -126,3 +127,33 @@ def _imports(module_path) -> set[str]:
 def test_consent_no_longer_imports_the_outbox():
     imported = _imports(PACKAGE_DIR / "handoff" / "consent.py")
     assert not imported & {"bot.handoff.outbox", "bot.handoff.withdrawal", "bot.handoff"}
+
+
+# -- the worker: withdrawals within seconds, the retention purge at start and then daily ---------
+
+
+def _run_worker_briefly(monkeypatch, seconds: float = 0.5) -> dict[str, int]:
+    counts = {"deletions": 0, "purges": 0}
+    monkeypatch.setattr(worker, "DELETION_INTERVAL", 0.02)
+    w = worker.Worker(HandoffOutbox(), worker_id="test")
+    monkeypatch.setattr(w, "process_deletions", lambda: counts.__setitem__("deletions", counts["deletions"] + 1))
+    monkeypatch.setattr(w, "purge_expired", lambda: counts.__setitem__("purges", counts["purges"] + 1))
+    stop = threading.Event()
+    thread = threading.Thread(target=w.run, kwargs={"interval": 0.01, "stop": stop})
+    thread.start()
+    time.sleep(seconds)
+    stop.set()
+    thread.join(5)
+    return counts
+
+
+def test_worker_purges_once_at_start_and_then_daily(env, monkeypatch):
+    counts = _run_worker_briefly(monkeypatch)
+    assert counts["purges"] == 1
+    assert counts["deletions"] >= 3
+
+
+def test_worker_purge_interval_comes_from_the_settings(env, monkeypatch):
+    monkeypatch.setenv("LEERPUNT_RETENTION_PURGE_HOURS", str(0.05 / 3600))
+    counts = _run_worker_briefly(monkeypatch)
+    assert counts["purges"] >= 3

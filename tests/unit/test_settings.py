@@ -28,6 +28,7 @@ def test_values_are_parsed_into_their_types(tmp_path):
         "LEERPUNT_DATABASE_URL": " postgresql+psycopg2://u:pw@db/leerpunt ",
         "LEERPUNT_TRACKER_DB_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
         "LEERPUNT_RETENTION_DAYS": "30",
+        "LEERPUNT_RETENTION_PURGE_HOURS": "0.5",
         "LEERPUNT_MAX_QUESTIONS": "7",
         "LEERPUNT_REGIONS_DIR": str(tmp_path),
         "LEERPUNT_OPERATOR_EMAIL": "ops@example.org",
@@ -40,7 +41,7 @@ def test_values_are_parsed_into_their_types(tmp_path):
         "LEERPUNT_LOG_LEVEL": "debug",
     })
     assert loaded.database_url == "postgresql+psycopg2://u:pw@db/leerpunt"
-    assert loaded.retention_days == 30
+    assert loaded.retention_days == 30 and loaded.retention_purge_hours == 0.5
     assert loaded.max_questions == 7
     assert loaded.regions_dir == Path(tmp_path)
     assert loaded.smtp_port == 587 and loaded.smtp_starttls is True
@@ -60,6 +61,7 @@ def test_one_error_lists_every_bad_variable_with_its_value_and_what_is_expected(
     bad = {
         "LEERPUNT_DATABASE_URL": "not a url",
         "LEERPUNT_RETENTION_DAYS": "drie",
+        "LEERPUNT_RETENTION_PURGE_HOURS": "0",
         "LEERPUNT_MAX_QUESTIONS": "0",
         "LEERPUNT_REGIONS_DIR": str(tmp_path / "missing"),
         "LEERPUNT_OPERATOR_EMAIL": "ops(at)example.org",
