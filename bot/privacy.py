@@ -10,14 +10,13 @@ conversation event older than ``LEERPUNT_RETENTION_DAYS``.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot import PROJECT_DIR
+from bot import PROJECT_DIR, settings
 from bot.store import ensure_tables, get_engine, metadata
 
 log = logging.getLogger(__name__)
@@ -33,8 +32,8 @@ deletion_requests = sa.Table(
 
 
 def tracker_store_url() -> str:
-    """SQLAlchemy URL of Rasa's tracker store (env ``LEERPUNT_TRACKER_DB_URL``)."""
-    url = os.environ.get("LEERPUNT_TRACKER_DB_URL", "").strip()
+    """SQLAlchemy URL of Rasa's tracker store (env ``LEERPUNT_TRACKER_DB_URL``, as endpoints.yml)."""
+    url = settings.get().tracker_db_url
     return url or f"sqlite:///{PROJECT_DIR / 'var' / 'tracker.db'}"
 
 
@@ -63,6 +62,16 @@ def _delete_events(tracker_url: str, where) -> int:
     events = sa.Table("events", sa.MetaData(), autoload_with=engine)
     with engine.begin() as conn:
         return conn.execute(events.delete().where(where(events))).rowcount or 0
+
+
+def delete_conversation(conversation_id: str, tracker_url: str | None = None) -> int:
+    """Delete a conversation's events now; return how many. Only outside a chat turn (the CLI)."""
+    tracker_url = tracker_url or tracker_store_url()
+    if not sa.inspect(_tracker_engine(tracker_url)).has_table("events"):
+        return 0
+    removed = _delete_events(tracker_url, lambda t: t.c.sender_id == conversation_id)
+    log.info("withdrawn conversation deleted at once (%d events)", removed)
+    return removed
 
 
 def process_deletions(

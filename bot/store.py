@@ -7,20 +7,19 @@ PostgreSQL in production through ``LEERPUNT_DATABASE_URL``
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 
-from bot import PROJECT_DIR
+from bot import PROJECT_DIR, settings
 
 metadata = MetaData()
 
 
 def database_url() -> str:
     """URL of the product database: ``LEERPUNT_DATABASE_URL`` or SQLite in ``var/``."""
-    url = os.environ.get("LEERPUNT_DATABASE_URL", "").strip()
+    url = settings.get().database_url
     if url:
         return url
     var = PROJECT_DIR / "var"

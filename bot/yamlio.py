@@ -14,6 +14,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from bot.contact import is_email
+
 
 class ConfigError(Exception):
     """A data file is broken. ``problems`` lists (file, path, message) triples."""
@@ -102,11 +104,7 @@ _FORMAT_CHECKER = jsonschema.FormatChecker()
 
 @_FORMAT_CHECKER.checks("email")
 def _is_email(value: object) -> bool:
-    import re
-
-    return not isinstance(value, str) or bool(
-        re.fullmatch(r"[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", value)
-    )
+    return not isinstance(value, str) or is_email(value)
 
 
 @_FORMAT_CHECKER.checks("uri")

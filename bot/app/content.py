@@ -6,12 +6,11 @@ conversation.
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 from typing import Any
 
-from bot import sectors
+from bot import sectors, settings
 from bot.framework import Framework, Question, load_framework
 from bot.handoff.consent import retention_days
 from bot.regions import (
@@ -39,10 +38,7 @@ def regions() -> RegionSet:
 
 def max_questions() -> int:
     """How many framework questions the intake asks at most (env LEERPUNT_MAX_QUESTIONS)."""
-    try:
-        return max(1, int(os.environ.get("LEERPUNT_MAX_QUESTIONS", "5")))
-    except ValueError:
-        return 5
+    return settings.get().max_questions
 
 
 def region_of(conv: Conversation) -> Region:

@@ -11,16 +11,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from bot import privacy, usage
-from bot.handoff.consent import (
-    CONSENT_TEXT_VERSION,
-    WithdrawResult,
-    consent_record,
-    consent_text,
-    withdraw,
-)
+from bot import usage
+from bot.contact import find_phone, is_email
+from bot.handoff.consent import CONSENT_TEXT_VERSION, consent_record, consent_text
 from bot.handoff.outbox import HandoffOutbox, targets_from_region
 from bot.handoff.profile import build_profile
+from bot.handoff.withdrawal import WithdrawResult, withdraw_consent
 from bot.regions import Region
 
 from . import advice, content
@@ -28,7 +24,6 @@ from .state import UNKNOWN, Conversation
 
 logger = logging.getLogger(__name__)
 
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _TYPO_DOMAINS = {
     "gmial.com": "gmail.com", "gmai.com": "gmail.com", "gmail.co": "gmail.com", "gamil.com": "gmail.com",
     "gmail.nl": "gmail.com", "hotmial.com": "hotmail.com", "hotmal.com": "hotmail.com",
@@ -80,12 +75,12 @@ def parse_contact(text: str) -> dict[str, Any]:
         local, _, domain = address.partition("@")
         if domain in _TYPO_DOMAINS:
             return {"error": f"{local}@{_TYPO_DOMAINS[domain]}"}
-        if _EMAIL.match(address):
+        if is_email(address):
             return {"email": address}
         return {"error": ""}
-    phone = re.search(r"(\+|00)?\d[\d \-()]{8,17}\d", text)
-    if phone and 10 <= len(re.sub(r"\D", "", phone.group(0))) <= 13:
-        return {"phone": re.sub(r"\s+", " ", phone.group(0)).strip()}
+    phone = find_phone(text)
+    if phone:
+        return {"phone": phone}
     return {"error": ""}
 
 
@@ -169,6 +164,4 @@ def submit(conv: Conversation, conversation_id: str, transcript: Callable[[], li
 
 def withdraw_all(conv: Conversation, conversation_id: str) -> WithdrawResult:
     """Take everything back: the handoff (the coach is asked to delete theirs) and the conversation."""
-    result = withdraw(conv.get("handoff_reference") or conversation_id)
-    privacy.request_deletion(conversation_id)
-    return result
+    return withdraw_consent(conv.get("handoff_reference") or conversation_id, conversation_id)

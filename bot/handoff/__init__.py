@@ -11,15 +11,10 @@ Typical use from a chat action, after the entrepreneur said yes::
 See docs/handoff.md.
 """
 
-from bot.handoff.consent import (
-    CONSENT_TEXT_VERSION,
-    consent_record,
-    consent_text,
-    has_consent,
-    withdraw,
-)
+from bot.handoff.consent import CONSENT_TEXT_VERSION, consent_record, consent_text, has_consent
 from bot.handoff.outbox import ConsentMissing, HandoffOutbox, Target, targets_from_region
 from bot.handoff.profile import ProfileError, build_profile, validate_profile
+from bot.handoff.withdrawal import withdraw, withdraw_consent
 
 __all__ = [
     "CONSENT_TEXT_VERSION",
@@ -34,4 +29,5 @@ __all__ = [
     "validate_profile",
     "targets_from_region",
     "withdraw",
+    "withdraw_consent",
 ]

@@ -10,14 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 
-from bot.handoff.consent import withdraw
+from bot import settings
 from bot.handoff.outbox import HandoffOutbox
 from bot.handoff.profile import normalize_reference
 from bot.handoff.webhook import verify_signature
+from bot.handoff.withdrawal import withdraw_consent
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -48,7 +48,8 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     p.add_argument("reference")
     p.set_defaults(handler=_cmd_delete)
 
-    p = sub.add_parser("withdraw", help="entrepreneur withdrew consent: delete and notify coach")
+    p = sub.add_parser("withdraw",
+                       help="entrepreneur withdrew consent: delete handoff and conversation, notify coach")
     p.add_argument("reference", help="reference code or conversation id")
     p.set_defaults(handler=_cmd_withdraw)
 
@@ -133,16 +134,19 @@ def _cmd_delete(args: argparse.Namespace) -> int:
 
 
 def _cmd_withdraw(args: argparse.Namespace) -> int:
-    result = withdraw(args.reference)
-    if not result.found:
+    # The same withdrawal as in the chat; outside a chat turn the conversation goes at once.
+    result = withdraw_consent(args.reference, delete_now=True)
+    if not result.found and not result.events_deleted:
         print(f"nothing found for {args.reference}", file=sys.stderr)
         return 1
-    print(f"withdrawn: {', '.join(result.references)}; {result.notices_queued} notice(s) queued")
+    print(f"withdrawn: {', '.join(result.references) or 'no handoff'}; "
+          f"{result.notices_queued} notice(s) queued; "
+          f"{result.events_deleted} conversation event(s) deleted")
     return 0
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    secret = os.environ.get(args.secret_env, "")
+    secret = settings.secret(args.secret_env)
     if not secret:
         print(f"env var {args.secret_env} is not set", file=sys.stderr)
         return 2
@@ -157,7 +161,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 def _cmd_receive(args: argparse.Namespace) -> int:
     from bot.handoff.receiver import serve
 
-    secret = os.environ.get(args.secret_env, "")
+    secret = settings.secret(args.secret_env)
     if not secret:
         print(f"env var {args.secret_env} is not set", file=sys.stderr)
         return 2
@@ -183,7 +187,7 @@ def _cmd_purge(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m bot.handoff``: the same commands without the ``handoff`` level."""
-    logging.basicConfig(level=os.environ.get("LEERPUNT_LOG_LEVEL", "INFO"),
+    logging.basicConfig(level=settings.get().log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="python -m bot.handoff", description=__doc__)
     add_commands(parser)

@@ -1,17 +1,16 @@
-"""Consent for a handoff: the Dutch text the entrepreneur agrees to, and withdrawal.
+"""Consent for a handoff: the Dutch text the entrepreneur agrees to.
 
 Nothing identifying is stored for a coach or sent before an explicit yes: the
 chat shows ``consent_text(...)``, and only after the entrepreneur says yes does
 the action call ``consent_record(...)`` and put the result in the profile.
-``HandoffOutbox.enqueue`` refuses a profile without that record.
+``HandoffOutbox.enqueue`` refuses a profile without that record. Withdrawing
+consent is ``bot.handoff.withdrawal``.
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
-
-from bot.handoff.profile import normalize_reference, utc_now_iso
+from bot import settings
+from bot.handoff.profile import utc_now_iso
 
 # Bump when the wording changes in substance; old versions stay so that a
 # stored record can always be shown with the exact text that was agreed to.
@@ -42,19 +41,10 @@ WITHDRAW_NOT_FOUND_TEXT = (
     "Misschien is ze al gewist."
 )
 
-DEFAULT_RETENTION_DAYS = 90
-
 
 def retention_days() -> int:
-    """Retention period in days (env ``LEERPUNT_RETENTION_DAYS``, default 90)."""
-    raw = os.environ.get("LEERPUNT_RETENTION_DAYS", "").strip()
-    try:
-        days = int(raw) if raw else DEFAULT_RETENTION_DAYS
-    except ValueError:
-        raise ValueError(f"LEERPUNT_RETENTION_DAYS must be a whole number of days, got {raw!r}") from None
-    if days < 1:
-        raise ValueError(f"LEERPUNT_RETENTION_DAYS must be at least 1, got {days}")
-    return days
+    """Retention period in days (``settings.retention_days``, env ``LEERPUNT_RETENTION_DAYS``)."""
+    return settings.get().retention_days
 
 
 def consent_text(
@@ -102,38 +92,3 @@ def has_consent(profile: dict) -> bool:
         and consent.get("text_version") in CONSENT_TEXTS
         and bool(consent.get("text"))
     )
-
-
-@dataclass(frozen=True)
-class WithdrawResult:
-    """What ``withdraw`` did; ``references`` are the handoffs that were wiped."""
-
-    references: list[str]
-    notices_queued: int
-
-    @property
-    def found(self) -> bool:
-        return bool(self.references)
-
-
-def withdraw(reference_or_conversation_id: str, outbox=None) -> WithdrawResult:
-    """Take a handoff back: delete it and queue a "please delete" notice to the coach.
-
-    Accepts a reference code (in any spelling a person types it) or a
-    conversation id. Pending deliveries are cancelled; targets that may have
-    received the profile get a ``handoff.withdrawn`` notice carrying the
-    reference only.
-    """
-    from bot.handoff.outbox import HandoffOutbox
-
-    outbox = outbox or HandoffOutbox()
-    key = reference_or_conversation_id.strip()
-    reference = normalize_reference(key)
-    if outbox.get(reference) is not None:
-        notices = outbox.withdraw(reference)
-        return WithdrawResult([reference], notices)
-    references = outbox.references_for_conversation(key)
-    total = 0
-    for ref in references:
-        total += outbox.withdraw(ref)
-    return WithdrawResult(references, total)

@@ -10,7 +10,6 @@ Every text that came from the entrepreneur is HTML-escaped in the HTML part.
 from __future__ import annotations
 
 import json
-import os
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +17,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from html import escape
 
+from bot import settings
 from bot.chart import chart_rows_from_profile, profile_chart_png
 from bot.handoff.webhook import Outcome
 
@@ -265,7 +265,7 @@ def _render_html(p: dict) -> str:
 
 def mail_from() -> str:
     """Sender address (env ``LEERPUNT_MAIL_FROM``)."""
-    return os.environ.get("LEERPUNT_MAIL_FROM", "").strip() or "Leerpunt <leerpunt@example.org>"
+    return settings.get().mail_from
 
 
 def message_id_for(idempotency_key: str, sender: str | None = None) -> str:
@@ -360,13 +360,13 @@ class SmtpSettings:
 
     @classmethod
     def from_env(cls) -> SmtpSettings:
-        env = os.environ
+        config = settings.get()
         return cls(
-            host=env.get("LEERPUNT_SMTP_HOST", "").strip() or "localhost",
-            port=int(env.get("LEERPUNT_SMTP_PORT", "").strip() or 25),
-            user=env.get("LEERPUNT_SMTP_USER", "").strip() or None,
-            password=env.get("LEERPUNT_SMTP_PASSWORD") or None,
-            starttls=env.get("LEERPUNT_SMTP_STARTTLS", "").strip().lower() in {"1", "true", "yes", "ja"},
+            host=config.smtp_host,
+            port=config.smtp_port,
+            user=config.smtp_user,
+            password=config.smtp_password,
+            starttls=config.smtp_starttls,
         )
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import random
 import time
 from collections.abc import Iterable
@@ -28,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from bot import settings
 from bot.handoff.consent import has_consent, retention_days
 from bot.handoff.profile import new_reference, validate_profile
 from bot.store import ensure_tables, get_engine, metadata
@@ -47,8 +47,7 @@ PENDING, DELIVERING, DELIVERED, FAILED, GIVEN_UP = (
 )
 STATES = (PENDING, DELIVERING, DELIVERED, FAILED, GIVEN_UP)
 
-DEFAULT_GIVE_UP_HOURS = 48.0
-DEFAULT_BACKOFF_SECONDS = 30.0
+DEFAULT_BACKOFF_SECONDS = settings.Settings().delivery_backoff_seconds
 DEFAULT_BACKOFF_CAP_SECONDS = 3600.0
 
 handoff_table = sa.Table(
@@ -164,16 +163,6 @@ def backoff_seconds(
     return exp / 2 + (rng or random).random() * exp / 2
 
 
-def _env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from None
-
-
 def iso(ts: float | None) -> str | None:
     """Epoch seconds as ISO 8601 UTC (for listings and error messages)."""
     if ts is None:
@@ -195,22 +184,19 @@ class HandoffOutbox:
     ):
         self.engine: Engine = get_engine(url)
         ensure_tables(self.engine)
+        config = settings.get()
         self.give_up_seconds = 3600.0 * (
-            give_up_hours
-            if give_up_hours is not None
-            else _env_float("LEERPUNT_DELIVERY_GIVE_UP_HOURS", DEFAULT_GIVE_UP_HOURS)
+            give_up_hours if give_up_hours is not None else config.delivery_give_up_hours
         )
         self.backoff_base = (
-            backoff_base
-            if backoff_base is not None
-            else _env_float("LEERPUNT_DELIVERY_BACKOFF_SECONDS", DEFAULT_BACKOFF_SECONDS)
+            backoff_base if backoff_base is not None else config.delivery_backoff_seconds
         )
         self.backoff_cap = backoff_cap if backoff_cap is not None else DEFAULT_BACKOFF_CAP_SECONDS
         self._operator_email = operator_email
 
     @property
     def operator_email(self) -> str | None:
-        return self._operator_email or os.environ.get("LEERPUNT_OPERATOR_EMAIL", "").strip() or None
+        return self._operator_email or settings.get().operator_email
 
     # -- writing -----------------------------------------------------------------
 
@@ -504,6 +490,13 @@ class HandoffOutbox:
                 sa.select(handoff_table.c.profile).where(handoff_table.c.reference == reference)
             ).scalar_one_or_none()
         return json.loads(text) if text else None
+
+    def conversation_of(self, reference: str) -> str | None:
+        """The conversation id a stored handoff came from, or None."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(handoff_table.c.conversation_id).where(handoff_table.c.reference == reference)
+            ).scalar_one_or_none()
 
     def references_for_conversation(self, conversation_id: str) -> list[str]:
         with self.engine.connect() as conn:

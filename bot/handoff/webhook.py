@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import time
 from dataclasses import dataclass
 
 import requests
+
+from bot import settings
 
 USER_AGENT = "leerpunt-handoff/1"
 DEFAULT_TIMEOUT = (3.05, 10.0)  # (connect, read) seconds
@@ -62,7 +63,7 @@ def verify_signature(body: bytes, secret: str, header: str | None) -> bool:
 
 def secret_from_env(name: str) -> str:
     """Read a webhook secret; raise MissingSecret naming the variable (never the value)."""
-    value = os.environ.get(name, "")
+    value = settings.secret(name)
     if not value:
         raise MissingSecret(f"webhook secret env var {name} is not set")
     return value

@@ -18,7 +18,9 @@ import uuid
 
 import requests
 
+from bot import privacy, settings
 from bot.handoff import mail, webhook
+from bot.handoff.consent import retention_days
 from bot.handoff.outbox import (
     EVENT_CREATED,
     EVENT_GIVEN_UP,
@@ -34,7 +36,7 @@ DEFAULT_LEASE_SECONDS = 120.0
 # Small batches so that a batch of slow receivers cannot outlive its lease.
 DEFAULT_BATCH = 5
 DEFAULT_INTERVAL = 1.0
-PRIVACY_INTERVAL = 5.0  # withdrawals are carried out within seconds, retention checked as often
+DELETION_INTERVAL = 5.0  # withdrawn conversations are deleted within seconds of the turn
 
 
 def new_worker_id() -> str:
@@ -123,27 +125,36 @@ class Worker:
         return webhook.post_event(self.session, delivery.target.address, envelope, secret,
                                   delivery.idempotency_key, timeout=self.timeout)
 
-    def privacy_chores(self) -> None:
-        """Carry out withdrawals (conversation deletion) and the retention period."""
-        from bot import privacy
-        from bot.handoff.consent import retention_days
-
+    def process_deletions(self) -> None:
+        """Delete the conversations whose withdrawal is due (every few seconds)."""
         privacy.process_deletions(self.outbox.engine)
+
+    def purge_expired(self) -> None:
+        """The retention period: delete conversations and handoffs older than it (daily)."""
         privacy.purge_old_conversations(retention_days())
         self.outbox.purge_older_than(retention_days())
 
     def run(self, interval: float = DEFAULT_INTERVAL, stop: threading.Event | None = None) -> None:
-        """Loop until ``stop`` is set: work while there is work, else sleep ``interval``."""
+        """Loop until ``stop`` is set: work while there is work, else sleep ``interval``.
+
+        Withdrawn conversations are deleted every ``DELETION_INTERVAL`` seconds; the
+        retention purge runs at start and then every ``LEERPUNT_RETENTION_PURGE_HOURS``.
+        """
         stop = stop or threading.Event()
-        log.info("handoff worker %s started (interval %ss, lease %ss)", self.worker_id, interval,
-                 self.lease_seconds)
-        last_privacy = 0.0
+        purge_every = 3600.0 * settings.get().retention_purge_hours
+        log.info("handoff worker %s started (interval %ss, lease %ss, retention purge every %sh)",
+                 self.worker_id, interval, self.lease_seconds, purge_every / 3600.0)
+        last_deletions = last_purge = None
         while not stop.is_set():
             try:
                 busy = self.run_once()
-                if time.time() - last_privacy >= PRIVACY_INTERVAL:
-                    last_privacy = time.time()
-                    self.privacy_chores()
+                now = time.time()
+                if last_deletions is None or now - last_deletions >= DELETION_INTERVAL:
+                    last_deletions = now
+                    self.process_deletions()
+                if last_purge is None or now - last_purge >= purge_every:
+                    self.purge_expired()
+                    last_purge = now  # after success: a failed purge is tried again next round
             except Exception as exc:  # database briefly unreachable: keep going
                 log.error("worker loop error (%s); retrying in %ss", type(exc).__name__, interval)
                 busy = 0

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from bot import settings
 from bot.regions.messages import Problem, dutch_problems
 from bot.regions.model import (
     Coach,
@@ -83,7 +83,7 @@ class RegionSet:
 
 def default_directory() -> Path:
     """``$LEERPUNT_REGIONS_DIR`` when set, else this package's directory."""
-    return Path(os.environ.get(ENV_DIR) or REGIONS_DIR)
+    return settings.get().regions_dir or REGIONS_DIR
 
 
 def load_regions(directory: Path | str | None = None, *, framework: Any = _AUTO) -> RegionSet:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from bot.contact import PHONE_PATTERN
+
 Problem = tuple[str, str, str]
 
 _TYPES = {
@@ -33,7 +35,7 @@ _GOT = {
 }
 _PATTERN_HINTS = {
     "^[a-z][a-z0-9]*(_[a-z0-9]+)*$": "gebruik alleen kleine letters, cijfers en _ (bijvoorbeeld mijn_regio)",
-    "^\\+?[0-9][0-9 ()-]{7,19}$": "schrijf een telefoonnummer, bijvoorbeeld +31 6 12345678",
+    PHONE_PATTERN: "schrijf een telefoonnummer, bijvoorbeeld +31 6 12345678",
     "^[A-Z][A-Z0-9_]*$": "de naam van een omgevingsvariabele in hoofdletters, bijvoorbeeld TWENTE_WEBHOOK_SECRET",
     "^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*$": "een tekstsleutel zoals summary.intro (kleine letters, punten ertussen)",
     "^[a-z0-9_-]{1,40}$": "kleine letters, cijfers, - of _ (bijvoorbeeld linkedin)",

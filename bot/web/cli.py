@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 
+from bot import settings
 from bot.web.links import DEFAULT_BASE_URL, LinkError, known_regions, make_link, write_qr
 
 
@@ -29,8 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     make.add_argument("--campagne", help="campaign name: a-z, 0-9, '-' and '_' (max 40)")
     make.add_argument(
         "--base-url",
-        default=os.environ.get("LEERPUNT_PUBLIC_URL") or DEFAULT_BASE_URL,
-        help="public address of the chat page (default: $LEERPUNT_PUBLIC_URL or %(default)s)",
+        help=f"public address of the chat page (default: $LEERPUNT_PUBLIC_URL or {DEFAULT_BASE_URL})",
     )
     make.add_argument("--qr", metavar="FILE.png", help="also write a QR code PNG of the link")
     make.set_defaults(func=cmd_links_make)
@@ -44,8 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_links_make(args: argparse.Namespace) -> int:
     """Print the link; write the QR code when asked."""
+    base_url = args.base_url or settings.get().public_url or DEFAULT_BASE_URL
     try:
-        link = make_link(known_regions(), args.regio, args.bron, args.campagne, args.base_url)
+        link = make_link(known_regions(), args.regio, args.bron, args.campagne, base_url)
     except LinkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -8,7 +8,6 @@ on to Rasa. The same rules build links for ``python -m bot links make``.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bot import PACKAGE_DIR
+from bot import PACKAGE_DIR, settings
 
 # Sources any region may use; a region adds its own in ``campaign_sources``.
 FIXED_SOURCES: tuple[str, ...] = (
@@ -95,7 +94,7 @@ def known_regions() -> dict[str, RegionInfo]:
     try:
         from bot.regions import load_regions
     except ImportError:
-        directory = Path(os.environ.get("LEERPUNT_REGIONS_DIR") or PACKAGE_DIR / "regions")
+        directory = settings.get().regions_dir or PACKAGE_DIR / "regions"
         raw: Iterable[Any] = _regions_from_files(directory)
     else:
         loaded = load_regions()

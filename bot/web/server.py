@@ -18,7 +18,6 @@ import html
 import io
 import json
 import mimetypes
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,10 +25,11 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot import settings
 from bot.web.links import RegionInfo, allowed_sources, clean_link_params, known_regions
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-DEFAULT_RASA_URL = "http://localhost:5005"
+DEFAULT_RASA_URL = settings.DEFAULT_RASA_URL
 
 PAGE_TITLE = "Leerpunt – even sparren over je personeel"
 PAGE_DESCRIPTION = (
@@ -258,10 +258,8 @@ def create_app(config: WebConfig | None = None) -> web.Application:
 
 def config_from_env(**overrides: object) -> WebConfig:
     """Settings from ``LEERPUNT_RASA_URL`` / ``LEERPUNT_PUBLIC_URL`` plus explicit overrides."""
-    config = WebConfig(
-        rasa_url=os.environ.get("LEERPUNT_RASA_URL") or DEFAULT_RASA_URL,
-        public_url=os.environ.get("LEERPUNT_PUBLIC_URL") or None,
-    )
+    env = settings.get()
+    config = WebConfig(rasa_url=env.rasa_url, public_url=env.public_url)
     for key, value in overrides.items():
         if value is not None:
             setattr(config, key, value)

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.handoff.consent import withdraw
 from bot.handoff.outbox import (
     EVENT_CREATED,
     EVENT_GIVEN_UP,
@@ -27,6 +26,7 @@ from bot.handoff.outbox import (
     targets_from_region,
 )
 from bot.handoff.sample import sample_profile
+from bot.handoff.withdrawal import withdraw
 
 WEBHOOK = Target.webhook("http://127.0.0.1:9/hook", "TEST_WEBHOOK_SECRET")
 EMAIL = Target.email("coach@example.org")
