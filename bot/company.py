@@ -10,17 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.headcount import parse_company_size, size_class
-
-# load_sectors is not used here: bot/regions/loader.py still imports it from this module,
-# inside a try/except ImportError that would silently drop its check of the coaches'
-# sectors. That file is being changed elsewhere; once it imports from bot.sectors,
-# drop load_sectors from this import. Guarded by
-# tests/unit/test_sectors.py::test_region_files_are_checked_against_the_sector_ids.
-from bot.sectors import (
-    Sector,
-    detect_sector,
-    load_sectors,  # noqa: F401
-)
+from bot.sectors import Sector, detect_sector
 
 __all__ = ["CompanyFacts", "extract_company_facts"]
 

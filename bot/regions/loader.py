@@ -353,10 +353,8 @@ def _check_overrides(path: Path, overrides: Mapping[str, str], framework: Any, a
 
 
 def _check_sectors(path: Path, coaches: list[Mapping[str, Any]], problems: list[Problem]) -> None:
-    try:
-        from bot.company import load_sectors
-    except ImportError:
-        return
+    from bot.sectors import load_sectors  # late: sectors load their own file
+
     known = [s.id for s in load_sectors()]
     for ci, coach in enumerate(coaches):
         for si, sector in enumerate(coach.get("sectors", [])):
