@@ -7,7 +7,7 @@ expected, in words a region's staff member can act on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -81,13 +81,33 @@ def format_path(parts: Iterable[Any]) -> str:
     return out or "(top level)"
 
 
-def _describe(error: jsonschema.ValidationError) -> str:
+def unknown_keys(error: jsonschema.ValidationError) -> tuple[list[Any], list[str]]:
+    """(unknown keys, allowed keys) of an ``additionalProperties`` error, both sorted."""
+    allowed = sorted(error.schema.get("properties", {}))
+    extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+    return extra, allowed
+
+
+def missing_property(error: jsonschema.ValidationError) -> Any:
+    """The property a ``required`` error is about.
+
+    jsonschema gives one error per missing property but names it only in the
+    message, so the missing ones are taken from ``validator_value`` and ``instance``
+    and, when several are missing, the one this message starts with is chosen.
+    """
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    missing = [p for p in error.validator_value if p not in instance]
+    return next((p for p in missing if error.message.startswith(f"{p!r} ")),
+                missing[0] if missing else None)
+
+
+def describe_error(error: jsonschema.ValidationError) -> str:
+    """One schema error in English, for the people who edit the framework."""
     if error.validator == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+        extra, allowed = unknown_keys(error)
         return f"unknown key(s) {', '.join(map(repr, extra))}; allowed here: {', '.join(allowed)}"
     if error.validator == "required":
-        return error.message.replace("is a required property", "is missing (required)")
+        return f"{missing_property(error)!r} is missing (required)"
     if error.validator == "type":
         return f"expected {error.validator_value}, got {type(error.instance).__name__} {error.instance!r}"
     if error.validator == "enum":
@@ -117,11 +137,23 @@ def _is_url(value: object) -> bool:
     return parsed.scheme in {"http", "https"} and bool(parsed.netloc) and " " not in value
 
 
-def schema_problems(data: Any, schema: dict, file: str | Path) -> list[tuple[str, str, str]]:
-    """All schema violations of ``data`` as (file, path, message), in document order."""
+def schema_errors(data: Any, schema: dict) -> list[jsonschema.ValidationError]:
+    """All schema violations of ``data`` as jsonschema errors, in document order."""
     validator = jsonschema.Draft7Validator(schema, format_checker=_FORMAT_CHECKER)
-    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
-    return [(str(file), format_path(e.absolute_path), _describe(e)) for e in errors]
+    return sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+
+
+def schema_problems(
+    data: Any, schema: dict, file: str | Path,
+    describe: Callable[[jsonschema.ValidationError], str] | None = None,
+) -> list[tuple[str, str, str]]:
+    """All schema violations of ``data`` as (file, path, message), in document order.
+
+    ``describe`` words one error (default :func:`describe_error`, English); region
+    files pass a Dutch one.
+    """
+    describe = describe or describe_error
+    return [(str(file), format_path(e.absolute_path), describe(e)) for e in schema_errors(data, schema)]
 
 
 def validate(data: Any, schema: dict, file: str | Path) -> None:

@@ -10,14 +10,17 @@ problem is reported as (file, path inside the file, what was expected) in one
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.signals import PatternError, compile_pattern
 from bot.yamlio import ConfigError, load_yaml, schema_problems
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 FRAMEWORK_DIR = Path(__file__).resolve().parent
 SCHEMA_PATH = FRAMEWORK_DIR / "schema.json"
@@ -202,12 +205,14 @@ def _build_questions(data: list) -> list[Question]:
     ]
 
 
-def parse_questions(data: list, file: str, framework: Framework, path: str = "questions") -> list[Question]:
+def parse_questions(data: list, file: str, framework: Framework, path: str = "questions",
+                    describe: Callable[[ValidationError], str] | None = None) -> list[Question]:
     """Validate and build questions in the framework's format (e.g. a region's extra questions).
 
-    Raises ConfigError naming ``file`` and the path (``questions[2].options[0].scores.x``).
+    Raises ConfigError naming ``file`` and the path (``questions[2].options[0].scores.x``);
+    ``describe`` words a schema error (see :func:`bot.yamlio.schema_problems`).
     """
-    problems = schema_problems(data, _schema_for("question_list"), file)
+    problems = schema_problems(data, _schema_for("question_list"), file, describe)
     problems = [(f, f"{path}{p}" if p.startswith("[") else f"{path}.{p}" if p != "(top level)" else path, m)
                 for f, p, m in problems]
     if not problems:

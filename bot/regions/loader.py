@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import settings
-from bot.regions.messages import Problem, dutch_problems
+from bot.regions.messages import Problem, dutch_load_problems, dutch_schema_problems, schema_message
 from bot.regions.model import (
     Coach,
     Handoff,
@@ -30,7 +30,7 @@ from bot.regions.model import (
     Webhook,
 )
 from bot.regions.places import PlaceIndex, place_key
-from bot.yamlio import ConfigError, load_yaml, schema_problems
+from bot.yamlio import ConfigError, load_yaml
 
 REGIONS_DIR = Path(__file__).resolve().parent
 SCHEMA_PATH = REGIONS_DIR / "schema.json"
@@ -145,11 +145,11 @@ def _load(directory: Path, framework: Any) -> RegionSet:
         try:
             data = load_yaml(path)
         except ConfigError as exc:
-            problems += dutch_problems(exc.problems)
+            problems += dutch_load_problems(exc.problems)
             continue
-        found = schema_problems(data, schema(), path)
+        found = dutch_schema_problems(data, schema(), path)
         if found:
-            problems += dutch_problems(found)
+            problems += found
             continue
         loaded.append((path, data))
 
@@ -158,7 +158,7 @@ def _load(directory: Path, framework: Any) -> RegionSet:
     for path, data in loaded:
         region_problems: list[Problem] = []
         region = _build(path, data, framework, region_problems)
-        problems += dutch_problems(region_problems)
+        problems += region_problems
         regions.append(region)
     if problems:
         raise ConfigError(problems)
@@ -326,7 +326,8 @@ def _check_questions(path: Path, questions: Mapping[str, Any], framework: Any,
     from bot.framework import parse_questions
 
     try:
-        added = tuple(parse_questions(list(raw), str(path), framework, path="questions.add"))
+        added = tuple(parse_questions(list(raw), str(path), framework, path="questions.add",
+                                      describe=schema_message))
     except ConfigError as exc:
         problems += exc.problems
         return ()

@@ -2,18 +2,34 @@
 
 :mod:`bot.yamlio` describes schema and YAML errors in English (shared with the
 framework, which developers edit). Region files are edited by region staff, so
-``check`` and start-up errors for them are translated here. A message with no
-known form passes through unchanged, so nothing is ever lost.
+``check`` and start-up errors for them are worded here in Dutch:
+
+- schema problems from jsonschema's structured errors (``error.validator``,
+  ``validator_value``, ``instance``, ``schema``, ``absolute_path``): one Dutch
+  template per validator keyword in :data:`_SCHEMA_TEMPLATES`, and a generic
+  fallback that keeps jsonschema's own text, so nothing is ever lost;
+  paths read as in the file (``coaches[0].email``, or the top level);
+- YAML and file problems, which PyYAML and :func:`bot.yamlio.load_yaml` give only
+  as English text, by their known forms; a message with no known form passes
+  through unchanged.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from jsonschema import ValidationError
+
+from bot.yamlio import format_path, missing_property, schema_errors, unknown_keys
 
 from bot.contact import PHONE_PATTERN
 
 Problem = tuple[str, str, str]
+
+TOP_LEVEL = "(bovenste niveau)"
 
 _TYPES = {
     "string": "tekst",
@@ -72,53 +88,100 @@ def _yaml(m: re.Match) -> str:
     return out
 
 
-def _pattern(m: re.Match) -> str:
-    hint = _PATTERN_HINTS.get(m.group(2), f"verwacht patroon {m.group(2)}")
-    return f"{m.group(1)} heeft niet de verwachte vorm: {hint}"
+def _missing(error: ValidationError) -> str:
+    prop = missing_property(error)
+    hint = _MISSING_HINTS.get(prop)
+    return f"{prop!r} ontbreekt (verplicht)" + (f": {hint}" if hint else "")
 
 
-def _missing(m: re.Match) -> str:
-    hint = _MISSING_HINTS.get(m.group(1))
-    return f"'{m.group(1)}' ontbreekt (verplicht)" + (f": {hint}" if hint else "")
+def _unknown_keys(error: ValidationError) -> str:
+    extra, allowed = unknown_keys(error)
+    return (f"onbekende sleutel {', '.join(map(repr, extra))} (tikfout of verkeerd ingesprongen?); "
+            f"toegestaan op deze plek: {', '.join(allowed)}")
+
+
+def _type(error: ValidationError) -> str:
+    expected = str(error.validator_value)
+    got = type(error.instance).__name__
+    return (f"verwacht {_TYPES.get(expected, expected)}, maar hier staat "
+            f"{_GOT.get(got, got)} {error.instance!r}")
+
+
+def _format(error: ValidationError) -> str:
+    if error.validator_value == "email":
+        return f"{error.instance!r} is geen geldig e-mailadres (voorbeeld: naam@organisatie.nl)"
+    if error.validator_value == "uri":
+        return f"{error.instance!r} is geen geldig webadres; schrijf het volledig, beginnend met https://"
+    return _generic(error)
+
+
+def _pattern(error: ValidationError) -> str:
+    hint = _PATTERN_HINTS.get(error.validator_value, f"verwacht patroon {error.validator_value}")
+    return f"{error.instance!r} heeft niet de verwachte vorm: {hint}"
+
+
+def _too_short(error: ValidationError) -> str:
+    if error.instance == []:
+        return "de lijst is leeg; er moet minstens één item in staan"
+    return f"{error.instance!r} is te kort of leeg"
+
+
+def _generic(error: ValidationError) -> str:
+    """Any keyword without its own template (none in today's schemas): jsonschema's text kept."""
+    return f"dit onderdeel klopt niet: {error.message}"
+
+
+_SCHEMA_TEMPLATES: dict[str | None, Callable[[ValidationError], str]] = {
+    "required": _missing,
+    "additionalProperties": _unknown_keys,
+    "type": _type,
+    "enum": lambda e: f"{e.instance!r} is geen toegestane waarde; kies uit: {e.validator_value}",
+    "format": _format,
+    "pattern": _pattern,
+    "minItems": _too_short,
+    "minLength": _too_short,
+    "maxItems": lambda e: f"{e.instance!r} heeft te veel onderdelen",
+    "maxLength": lambda e: f"{e.instance!r} heeft te veel onderdelen",
+    "minimum": lambda e: f"{e.instance!r} is kleiner dan het minimum {e.validator_value!r}",
+    "maximum": lambda e: f"{e.instance!r} is groter dan het maximum {e.validator_value!r}",
+    "minProperties": lambda e: "dit blok is leeg; vul minstens één onderdeel in",
+    # The region schema's only anyOf: a municipality (or a place in it).
+    "anyOf": lambda e: (f"{e.instance!r} heeft niet de verwachte vorm: een naam, of een blok met "
+                        "name: (en eventueel aliases: en places:)"),
+    # A `false` schema (no keyword): the region schema forbids places' postcodes in the fallback.
+    None: lambda e: "dit onderdeel hoort niet in het landelijke vangnet (is_fallback: true)",
+}
+
+
+def schema_message(error: ValidationError) -> str:
+    """One jsonschema error of a region file (or a question it adds), in Dutch."""
+    return _SCHEMA_TEMPLATES.get(error.validator, _generic)(error)
+
+
+def dutch_path_of(parts: Iterable[Any]) -> str:
+    """Where in a region file, as region staff read it: ``coaches[0].email``, or the top level."""
+    parts = list(parts)
+    return format_path(parts) if parts else TOP_LEVEL
+
+
+def dutch_schema_problems(data: Any, schema: dict, file: str | Path) -> list[Problem]:
+    """All schema violations of a region file as (file, path, Dutch message), in document order."""
+    return [(str(file), dutch_path_of(e.absolute_path), schema_message(e))
+            for e in schema_errors(data, schema)]
+
+
+# -- YAML and file problems (English text from bot.yamlio) -----------------------------
 
 
 _RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
     (re.compile(r"^YAML syntax error: (.*)$", re.S), _yaml),
-    (re.compile(r"^unknown key\(s\) (.*); allowed here: (.*)$"),
-     lambda m: f"onbekende sleutel {m.group(1)} (tikfout of verkeerd ingesprongen?); "
-               f"toegestaan op deze plek: {m.group(2)}"),
-    (re.compile(r"^'(.*)' is missing \(required\)$"), _missing),
-    (re.compile(r"^expected (.*), got (\w+) (.*)$", re.S),
-     lambda m: f"verwacht {_TYPES.get(m.group(1), m.group(1))}, maar hier staat "
-               f"{_GOT.get(m.group(2), m.group(2))} {m.group(3)}"),
-    (re.compile(r"^(.*) is not one of (.*)$", re.S),
-     lambda m: f"{m.group(1)} is geen toegestane waarde; kies uit: {m.group(2)}"),
-    (re.compile(r"^(.*) is not a valid email$", re.S),
-     lambda m: f"{m.group(1)} is geen geldig e-mailadres (voorbeeld: naam@organisatie.nl)"),
-    (re.compile(r"^(.*) is not a valid uri$", re.S),
-     lambda m: f"{m.group(1)} is geen geldig webadres; schrijf het volledig, beginnend met https://"),
-    (re.compile(r"^(.*) does not have the expected form \((.*)\)$", re.S), _pattern),
-    (re.compile(r"^\[\] is too short$"), lambda m: "de lijst is leeg; er moet minstens één item in staan"),
-    (re.compile(r"^(.*) is too short$", re.S), lambda m: f"{m.group(1)} is te kort of leeg"),
-    (re.compile(r"^(.*) is too long$", re.S), lambda m: f"{m.group(1)} heeft te veel onderdelen"),
-    (re.compile(r"^(.*) is less than the minimum of (.*)$"),
-     lambda m: f"{m.group(1)} is kleiner dan het minimum {m.group(2)}"),
-    (re.compile(r"^(.*) is greater than the maximum of (.*)$"),
-     lambda m: f"{m.group(1)} is groter dan het maximum {m.group(2)}"),
-    (re.compile(r"^False schema does not allow .*$", re.S),
-     lambda m: "dit onderdeel hoort niet in het landelijke vangnet (is_fallback: true)"),
-    (re.compile(r"^(.*) does not have enough properties$", re.S),
-     lambda m: "dit blok is leeg; vul minstens één onderdeel in"),
-    (re.compile(r"^(.*) is not valid under any of the given schemas$", re.S),
-     lambda m: f"{m.group(1)} heeft niet de verwachte vorm: een naam, of een blok met name: "
-               "(en eventueel aliases: en places:)"),
     (re.compile(r"^file not found$"), lambda m: "bestand niet gevonden"),
     (re.compile(r"^file is not UTF-8 text$"), lambda m: "het bestand is geen UTF-8-tekst; sla het op als UTF-8"),
 ]
 
 
 def dutch_message(message: str) -> str:
-    """Translate one problem message; unknown forms come back unchanged."""
+    """Translate one YAML or file problem message; unknown forms come back unchanged."""
     for pattern, render in _RULES:
         m = pattern.match(message)
         if m:
@@ -131,8 +194,9 @@ def dutch_path(path: str) -> str:
     m = re.fullmatch(r"line (\d+), column (\d+)", path)
     if m:
         return f"regel {m.group(1)}, kolom {m.group(2)}"
-    return "(bovenste niveau)" if path == "(top level)" else path
+    return TOP_LEVEL if path == "(top level)" else path
 
 
-def dutch_problems(problems: Iterable[Problem]) -> list[Problem]:
+def dutch_load_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems of :func:`bot.yamlio.load_yaml` (YAML syntax, missing file) in Dutch."""
     return [(f, dutch_path(p), dutch_message(m)) for f, p, m in problems]

@@ -14,8 +14,8 @@ from bot.handoff.mail import (
     build_operator_message,
     build_withdrawn_message,
     message_id_for,
-    render_email,
 )
+from bot.handoff.mail_content import HTML_TEMPLATE, TEMPLATE_DIR, TEXT_TEMPLATE, render_email
 from bot.handoff.profile import validate_profile
 from bot.handoff.sample import sample_profile
 
@@ -44,6 +44,26 @@ def test_everything_typed_is_escaped_in_html():
     assert "<svg" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "Bakkerij &amp; Zn &lt;i&gt;" in html
+
+
+def test_script_in_a_quote_and_a_name_is_escaped_in_html_and_kept_in_text():
+    profile = sample_profile()
+    profile["contact"]["name"] = "<script>alert('naam')</script>"
+    profile["dimensions"][0]["evidence"] = ['Hij zei: "<script>x()</script>" & ging']
+    _subject, text, html = render_email(profile)
+    assert "<script" not in html
+    assert "<li>Naam: &lt;script&gt;alert(&#x27;naam&#x27;)&lt;/script&gt;</li>" in html
+    assert "<q>Hij zei: &quot;&lt;script&gt;x()&lt;/script&gt;&quot; &amp; ging</q>" in html
+    assert "Naam: <script>alert('naam')</script>\n" in text
+    assert '      "Hij zei: "<script>x()</script>" & ging"\n' in text
+
+
+def test_both_parts_come_from_shipped_templates():
+    for name in (TEXT_TEMPLATE, HTML_TEMPLATE):
+        assert (TEMPLATE_DIR / name).is_file(), name
+    _subject, text, html = render_email(sample_profile(transcript=[]))
+    assert text.endswith("VOLLEDIG GESPREK\n(geen gesprek opgeslagen)\n")
+    assert html.endswith("<table style=\"border-collapse:collapse;width:100%\">\n</table></body></html>")
 
 
 @settings(max_examples=60, deadline=None)
