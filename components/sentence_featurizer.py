@@ -16,9 +16,9 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
-from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
-from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -31,7 +31,9 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**DenseFeaturizer.get_default_config(), "batch_size": 256}
+        # token_features: also give each token its own vector as sequence features
+        # (DIET sums sequence and sentence features when it has no transformer layers).
+        return {**DenseFeaturizer.get_default_config(), "batch_size": 256, "token_features": False}
 
     def __init__(self, config: dict[str, Any], execution_context: ExecutionContext) -> None:
         super().__init__(execution_context.node_name, config)
@@ -54,8 +56,12 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
             batch = todo[start:start + size]
             vectors = encoder.encode([m.get(TEXT) for m in batch])
             for message, vector in zip(batch, vectors, strict=True):
-                message.add_features(Features(np.asarray(vector, dtype=np.float32).reshape(1, -1),
-                                              FEATURE_TYPE_SENTENCE, TEXT, self._identifier))
+                sequence = None
+                tokens = [tok.text for tok in message.get(TOKENS_NAMES[TEXT]) or []]
+                if self._config["token_features"] and tokens:
+                    sequence = encoder.encode(tokens)
+                self.add_features_to_message(sequence, np.asarray(vector, dtype=np.float32).reshape(1, -1),
+                                             TEXT, message)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

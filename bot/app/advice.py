@@ -8,6 +8,7 @@ from typing import Any
 
 from bot import chart, engine
 from bot.regions import instruments_for
+from bot.understanding import service as understanding
 
 from . import content
 from .state import Conversation, Reply
@@ -33,7 +34,8 @@ def advice_for(conv: Conversation) -> dict[str, Any]:
     questions = content.questions_for(conv)
     themes = [t for t in conv.themes if t in fw.themes]
     size = conv.company_size
-    profile = engine.score_profile(fw, themes, engine_answers(conv), size, questions)
+    profile = engine.score_profile(fw, themes, engine_answers(conv), size, questions,
+                                   read_text=understanding.score_answer)
     stories = [s for s in region.stories if not s.themes or set(s.themes) & set(themes)]
     if not stories:
         stories = [s for t in themes for s in fw.stories_for(t)] or list(fw.stories[:1])

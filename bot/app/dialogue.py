@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from bot import engine, headcount, sectors
 from bot.framework import Question
 from bot.regions import resolve_place
+from bot.understanding import service as understanding
 
 from . import advice, content, handoff
 from . import replies as words
@@ -221,7 +222,7 @@ class _Turn:
         before = {slot: self.conv.get(slot) for slot in ("company_size", "sector", "location")}
         self.facts_in_passing(self.text)
         if not self.conv.themes and self.text:  # a worry told late is still the worry
-            themes = engine.detect_themes(content.framework(), self.text)
+            themes = understanding.detect_themes(content.framework(), self.text)
             if themes:
                 self.conv.set("themes", themes)
                 self.conv.add_challenge(self.text)
@@ -286,7 +287,7 @@ class _Turn:
                 return {"_other": True}, True
             if not text or words.is_noise(text):
                 return None
-            themes = engine.detect_themes(fw, text)
+            themes = understanding.detect_themes(fw, text)
             if themes:
                 return {"themes": themes, "_text": text}, True
             if len(text.split()) >= 3 and not words.is_yes(text) and not words.is_no(text) and not words.is_skip(text):
@@ -364,7 +365,8 @@ class _Turn:
             matched = hits.pop() if len(hits) == 1 else None
         if not matched and (words.plain_yes(text) or words.plain_no(text)):
             matched = yes_no_option(question, yes=words.plain_yes(text))
-        signals = engine.score_text(content.framework(), text)
+        signals = engine.score_text(content.framework(), text) or understanding.speaks_about(
+            text, engine.main_dimension(question))
         if matched or signals:
             answer = {"text": text}
             if matched:
@@ -534,7 +536,7 @@ class _Turn:
         questions = content.questions_for(conv)
         return engine.next_question(
             content.framework(), conv.themes, advice.engine_answers(conv), max_questions=content.max_questions(),
-            questions=list(questions.values()),
+            questions=list(questions.values()), read_text=understanding.score_answer,
         )
 
     def finish_intake(self) -> None:
@@ -773,7 +775,7 @@ class _Turn:
         if detour:
             self.answer_detour(detour, None)
             return
-        noted = bool(self.text) and bool(engine.detect_themes(content.framework(), self.text))
+        noted = bool(self.text) and bool(understanding.detect_themes(content.framework(), self.text))
         if noted and not handed_off:
             conv.add_challenge(self.text)
         n = int(conv.dialogue.get("after_n") or 0)

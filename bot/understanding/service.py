@@ -146,20 +146,33 @@ def read(text: str, asked: str | None = None) -> dict[str, DimensionReading]:
     return {d: r for d, r in reading.items() if d in keep}
 
 
+def speaks_about(text: str, dimension_id: str | None) -> bool:
+    """Whether an answer is about the dimension at all (not "geen idee", not a side remark)."""
+    if not dimension_id or not text or not text.strip():
+        return False
+    model = models().answers
+    reading = model.read([text], get_encoder().encode([text]))[0]
+    return dimension_id in model.mentioned(reading)
+
+
 def score_answer(fw: Framework, text: str, asked: str | None = None) -> dict[str, engine.SignalHit]:
     """The answer as signal hits, like :func:`bot.engine.score_text`, for the profile.
 
-    Phrase hits of the framework keep their snippets; the classifier decides the
-    polarity of the asked dimension and adds dimensions it finds mentioned.
+    The classifier decides: the polarity of the asked dimension, and which other
+    dimensions the answer speaks about. A phrase hit of the framework that agrees keeps
+    its snippet as the explanation; a phrase hit the classifier does not back (another
+    dimension it finds not mentioned, or the opposite polarity) is left out.
     """
-    hits = dict(engine.score_text(fw, text))
+    phrases = engine.score_text(fw, text)
+    hits: dict[str, engine.SignalHit] = {}
     for dim_id, r in read(text, asked).items():
         if dim_id not in fw.dimensions:
             continue
+        phrase = phrases.get(dim_id)
+        if phrase is not None and phrase.polarity == r.polarity:
+            hits[dim_id] = phrase
+            continue
         certainty = abs(r.probability - 0.5) * 2
         score = round(50 + (1 if r.polarity == "positive" else -1) * TEXT_SWING * max(0.3, certainty))
-        phrase = hits.get(dim_id)
-        if phrase is not None and phrase.polarity == r.polarity:
-            continue  # the phrase agrees and explains itself
         hits[dim_id] = engine.SignalHit(dim_id, score, r.polarity, (text.strip(),), TEXT_CONFIDENCE)
     return hits
