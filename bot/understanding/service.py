@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,8 @@ TEXT_CONFIDENCE = engine.TEXT_MATCH_CONFIDENCE
 
 def model_key(fw: Framework | None = None) -> str:
     fw = fw or load_framework()
-    return corpus.corpus_hash(classifiers.VERSION, get_encoder().name, ",".join(fw.themes), ",".join(fw.dimensions))
+    code = Path(classifiers.__file__).read_text(encoding="utf-8")  # a change to training retrains
+    return corpus.corpus_hash(code, get_encoder().name, ",".join(fw.themes), ",".join(fw.dimensions))
 
 
 def model_path(key: str) -> Path:
@@ -86,6 +88,7 @@ def reset() -> None:
     global _models
     with _lock:
         _models = None
+    _reading.cache_clear()
 
 
 def warm_up() -> None:
@@ -138,21 +141,24 @@ def read(text: str, asked: str | None = None) -> dict[str, DimensionReading]:
     """Dimensions the answer speaks about: always ``asked``, others when mentioned."""
     if not text or not text.strip():
         return {}
+    reading, mentioned = _reading(text)
+    keep = set(mentioned) | ({asked} if asked else set())
+    return {d: r for d, r in reading.items() if d in keep}
+
+
+@lru_cache(maxsize=4096)
+def _reading(text: str) -> tuple[dict[str, DimensionReading], tuple[str, ...]]:
+    # Every turn re-scores all answers so far; each text is read once per process.
     model = models().answers
     reading = model.read([text], get_encoder().encode([text]))[0]
-    keep = set(model.mentioned(reading))
-    if asked:
-        keep.add(asked)
-    return {d: r for d, r in reading.items() if d in keep}
+    return reading, tuple(model.mentioned(reading))
 
 
 def speaks_about(text: str, dimension_id: str | None) -> bool:
     """Whether an answer is about the dimension at all (not "geen idee", not a side remark)."""
     if not dimension_id or not text or not text.strip():
         return False
-    model = models().answers
-    reading = model.read([text], get_encoder().encode([text]))[0]
-    return dimension_id in model.mentioned(reading)
+    return dimension_id in _reading(text)[1]
 
 
 def score_answer(fw: Framework, text: str, asked: str | None = None) -> dict[str, engine.SignalHit]:

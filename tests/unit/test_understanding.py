@@ -1,0 +1,99 @@
+"""The sentence encoder's cache, the classifiers' storage and what the service reads."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.framework import load_framework
+from bot.understanding import classifiers, corpus, service
+from bot.understanding.encoder import CachedEncoder, get_encoder
+
+
+class CountingEncoder:
+    """A deterministic stand-in that records how often it was asked (cache behaviour only)."""
+
+    name = "counting"
+    dim = 4
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts):
+        self.calls.append(list(texts))
+        return np.array([[len(t), t.count("a"), 1.0, 0.0] for t in texts], dtype=np.float32)
+
+
+def test_cache_encodes_each_text_once_and_keeps_order():
+    inner = CountingEncoder()
+    enc = CachedEncoder(inner, size=10)
+    first = enc.encode(["aa", "b", "aa"])
+    assert inner.calls == [["aa", "b"]]
+    second = enc.encode(["b", "aa", "ccc"])
+    assert inner.calls == [["aa", "b"], ["ccc"]]
+    assert first[0].tolist() == second[1].tolist() == [2.0, 2.0, 1.0, 0.0]
+    assert second.shape == (3, 4)
+
+
+def test_cache_is_bounded():
+    inner = CountingEncoder()
+    enc = CachedEncoder(inner, size=2)
+    enc.encode(["a", "b", "c"])
+    enc.encode(["a"])
+    assert inner.calls[-1] == ["a"]  # evicted, so encoded again
+    assert enc.encode([]).shape == (0, 4)
+
+
+def test_real_encoder_gives_normalised_vectors_and_batches_like_singles():
+    enc = get_encoder()
+    batch = enc.inner.encode(["we vinden geen monteurs", "hoi"])
+    single = enc.inner.encode(["we vinden geen monteurs"])
+    assert batch.shape == (2, enc.dim)
+    assert np.allclose(np.linalg.norm(batch, axis=1), 1.0, atol=1e-3)
+    assert float(batch[0] @ single[0]) > 0.999
+
+
+@pytest.fixture(scope="module")
+def models():
+    return service.models()
+
+
+def test_models_round_trip_through_npz(models, tmp_path):
+    path = tmp_path / "m.npz"
+    models.save(path)
+    again = classifiers.Models.load(path)
+    texts = ["de jonge jongens lopen na een jaar weer weg", "mijn mensen mogen fouten maken"]
+    vectors = get_encoder().encode(texts)
+    assert np.allclose(models.themes.probabilities(texts, vectors), again.themes.probabilities(texts, vectors))
+    assert models.answers.read(texts, vectors) == again.answers.read(texts, vectors)
+
+
+def test_model_key_follows_the_corpus(monkeypatch, tmp_path):
+    before = service.model_key()
+    extra = tmp_path / "themes_extra.yml"
+    extra.write_text("messages:\n  - text: hoi\n    themes: []\n", encoding="utf-8")
+    monkeypatch.setattr(corpus, "THEME_FILES", (*corpus.THEME_FILES, extra))
+    assert service.model_key() != before
+
+
+def test_themes_add_what_the_phrases_miss(models):
+    fw = load_framework()
+    text = "ik kan gewoon geen timmerlui vinden en de jonge jongens die ik wel heb lopen na een jaar weer weg"
+    found = service.detect_themes(fw, text)
+    assert {"personeelstekort", "behoud"} <= set(found)
+    assert service.detect_themes(fw, "") == []
+
+
+def test_asked_dimension_always_read_and_polarity_follows_negation(models):
+    fw = load_framework()
+    yes = service.score_answer(fw, "ja, dat bespreken we altijd samen en daar leren we van", "ruimte_en_veiligheid")
+    no = service.score_answer(fw, "nee, dan wordt er flink geschreeuwd en niemand durft nog iets te zeggen",
+                              "ruimte_en_veiligheid")
+    assert yes["ruimte_en_veiligheid"].polarity == "positive"
+    assert no["ruimte_en_veiligheid"].polarity == "negative"
+    assert no["ruimte_en_veiligheid"].score < 50 < yes["ruimte_en_veiligheid"].score
+
+
+def test_a_reply_without_content_is_not_about_the_question(models):
+    assert not service.speaks_about("", "leidinggevende")
+    assert not service.speaks_about("hmm", None)
