@@ -14,10 +14,12 @@ train:
 	@bash scripts/train.sh
 
 lint:
-	@.venv/bin/ruff check bot actions tests scripts
+	@.venv/bin/ruff format --check bot actions components tests scripts
+	@.venv/bin/ruff check bot actions components tests scripts
+	@.venv/bin/python -m mypy bot actions components
 
 unit:  # the fast tests: no servers, no browser
 	@.venv/bin/python -m pytest -q -m "not e2e and not browser" -p no:cacheprovider
 
 clean:
-	rm -rf var models results .pytest_cache .ruff_cache
+	rm -rf var models results .pytest_cache .ruff_cache .mypy_cache

@@ -9,6 +9,7 @@ circle and every message gets exactly one answer.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
@@ -26,7 +27,7 @@ logger = logging.getLogger(__name__)
 def message_of(tracker: Tracker) -> Message:
     latest = tracker.latest_message or {}
     intent = latest.get("intent") or {}
-    entities = {}
+    entities: dict[str, str] = {}
     for ent in latest.get("entities") or []:
         if ent.get("entity") and ent.get("value") is not None:
             entities.setdefault(str(ent["entity"]), str(ent["value"]))
@@ -69,7 +70,7 @@ class ActionTurn(Action):
             dispatcher.utter_message(text=content.say(conv, "error.turn"))
             return []
         for reply in replies:
-            kwargs = {"buttons": reply.buttons} if reply.buttons else {}
+            kwargs: dict[str, Any] = {"buttons": reply.buttons} if reply.buttons else {}
             if reply.image:
                 kwargs["image"] = reply.image
             dispatcher.utter_message(text=reply.text, **kwargs)

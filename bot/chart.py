@@ -77,7 +77,7 @@ def _optimise(png: bytes) -> bytes:
         from PIL import Image
     except ImportError:  # pragma: no cover - Pillow is a matplotlib dependency
         return png
-    image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=64, dither=Image.NONE)
+    image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=64, dither=Image.Dither.NONE)
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()

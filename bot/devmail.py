@@ -54,10 +54,11 @@ class MemorySink:
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd API
+        # email stubs: message_from_bytes returns Message; policy.default builds an EmailMessage.
         msg = message_from_bytes(envelope.original_content or envelope.content,
                                  policy=policy.default)
         with self._lock:
-            self.messages.append((list(envelope.rcpt_tos), msg))
+            self.messages.append((list(envelope.rcpt_tos), msg))  # type: ignore[arg-type]
         if self.on_message is not None:
             self.on_message(msg)
         return "250 Message accepted for delivery"

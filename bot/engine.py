@@ -359,12 +359,12 @@ def _reason(fw: Framework, profile: Profile, themes: Sequence[str], lever_id: st
     why = _lower_first(lever.why.rstrip("."))
     # Prefer the weakest known dimension this lever works on.
     weak = [
-        profile.dimensions[d] for d in lever.dimensions
-        if d in profile.dimensions and profile.dimensions[d].score is not None
-        and profile.dimensions[d].level != LEVEL_STRONG
+        (ds, ds.score)
+        for ds in (profile.dimensions[d] for d in lever.dimensions if d in profile.dimensions)
+        if ds.score is not None and ds.level != LEVEL_STRONG
     ]
     if weak:
-        worst = max(weak, key=lambda ds: lever.dimensions[ds.dimension_id] * (100 - ds.score))
+        worst, _ = max(weak, key=lambda pair: lever.dimensions[pair[0].dimension_id] * (100 - pair[1]))
         return f"Je gaf aan dat {fw.dimensions[worst.dimension_id].weak_phrase.rstrip('.')}: {why}."
     known_themes = [t for t in (themes or profile.themes) if t in fw.themes]
     if known_themes:

@@ -29,7 +29,7 @@ def _import_spacy():
         import spacy
 
         return spacy
-    sys.modules["tensorflow"] = None  # type: ignore[assignment]  # makes `import tensorflow` fail fast
+    sys.modules["tensorflow"] = None  # makes `import tensorflow` fail fast
     try:
         import spacy
     finally:

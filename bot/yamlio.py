@@ -83,7 +83,8 @@ def format_path(parts: Iterable[Any]) -> str:
 
 def unknown_keys(error: jsonschema.ValidationError) -> tuple[list[Any], list[str]]:
     """(unknown keys, allowed keys) of an ``additionalProperties`` error, both sorted."""
-    allowed = sorted(error.schema.get("properties", {}))
+    # jsonschema stubs: schema may be bool or Unset; an additionalProperties error has a dict.
+    allowed = sorted(error.schema.get("properties", {}))  # type: ignore[union-attr, unused-ignore]
     extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
     return extra, allowed
 
@@ -96,7 +97,8 @@ def missing_property(error: jsonschema.ValidationError) -> Any:
     and, when several are missing, the one this message starts with is chosen.
     """
     instance = error.instance if isinstance(error.instance, dict) else {}
-    missing = [p for p in error.validator_value if p not in instance]
+    # jsonschema stubs: validator_value may be Unset; a required error has the list.
+    missing = [p for p in error.validator_value if p not in instance]  # type: ignore[union-attr, unused-ignore]
     return next((p for p in missing if error.message.startswith(f"{p!r} ")),
                 missing[0] if missing else None)
 

@@ -7,7 +7,8 @@ import logging
 from typing import Any
 
 from bot import chart, engine
-from bot.regions import instruments_for
+from bot.framework import Story
+from bot.regions import RegionStory, instruments_for
 from bot.understanding import service as understanding
 
 from . import content
@@ -36,7 +37,7 @@ def advice_for(conv: Conversation) -> dict[str, Any]:
     size = conv.company_size
     profile = engine.score_profile(fw, themes, engine_answers(conv), size, questions,
                                    read_text=understanding.score_answer)
-    stories = [s for s in region.stories if not s.themes or set(s.themes) & set(themes)]
+    stories: list[RegionStory | Story] = [s for s in region.stories if not s.themes or set(s.themes) & set(themes)]
     if not stories:
         stories = [s for t in themes for s in fw.stories_for(t)] or list(fw.stories[:1])
     return {
@@ -78,6 +79,7 @@ def summary(conv: Conversation) -> list[Reply]:
     if story is not None:
         out.append(Reply(f"{say('summary.story_title')}\n{story.title}: {story.text}"))
     if advice["instruments"]:
-        lines = [f"• {i.name}: {i.description}" + (f" ({i.link})" if i.link else "") for i in advice["instruments"]]
-        out.append(Reply(say("summary.region_title") + "\n" + "\n".join(lines)))
+        instrument_lines = [f"• {i.name}: {i.description}" + (f" ({i.link})" if i.link else "")
+                            for i in advice["instruments"]]
+        out.append(Reply(say("summary.region_title") + "\n" + "\n".join(instrument_lines)))
     return out

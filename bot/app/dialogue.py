@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot import engine, headcount, sectors
 from bot.framework import Question
@@ -262,7 +263,7 @@ class _Turn:
             self.skip(pending, ack=True, asked_for=False)
             return
         if retry_key:
-            extra = {}
+            extra: dict[str, Any] = {}  # values for the message template
             if pending in ("location", "_new_place"):
                 extra["place"] = self.place_text()
             if pending == "contact_email":
@@ -338,11 +339,11 @@ class _Turn:
             name = handoff.clean(text, 120)
             return ({"company_name": name}, True) if len(name) >= 2 else None
         if pending == "contact_email":
-            found = handoff.parse_contact(text)
-            if "email" in found:
-                return {"contact_email": found["email"], "contact_phone": None}, True
-            if "phone" in found:
-                return {"contact_email": "", "contact_phone": found["phone"]}, True
+            contact = handoff.parse_contact(text)
+            if "email" in contact:
+                return {"contact_email": contact["email"], "contact_phone": None}, True
+            if "phone" in contact:
+                return {"contact_email": "", "contact_phone": contact["phone"]}, True
             return None
         return None
 
@@ -470,7 +471,7 @@ class _Turn:
             options = conv.get("region_options") or []
             conv.set("region", options[0] if options else content.regions().fallback.id)
         elif pending.startswith("q_"):
-            value = {"skipped": True}
+            value: dict[str, bool | str] = {"skipped": True}
             if kept:
                 value["text"] = kept
             conv.answer(pending, value)
@@ -601,6 +602,8 @@ class _Turn:
             self.out.append(Reply(content.question_text(conv, question), buttons))
         elif pending == "consent":
             coach = content.coach_of(conv)
+            if coach is None:  # offer_coach asks for consent only when the region has a coach
+                raise RuntimeError(f"consent asked without a coach (region {conv.get('region')!r})")
             if not again:
                 self.out.append(Reply(say("coach_offer", coach_role=content.coach_role(coach), coach_name=coach.name,
                                           coach_org=coach.organisation)))
@@ -630,7 +633,7 @@ class _Turn:
         conv = self.conv
         question = content.questions_for(conv).get(pending) if pending else None
         if intent == "vraag_uitleg" and question is not None:
-            dim_id = max(question.dimensions, key=question.dimensions.get)
+            dim_id = max(question.dimensions, key=question.dimensions.__getitem__)
             dim = content.framework().dimensions[dim_id]
             self.say("faq.vraag_uitleg_question", dimension=dim.label.lower(), explanation=dim.explanation)
         else:

@@ -58,8 +58,9 @@ def build_handoff_message(
     msg["X-Leerpunt-Reference"] = profile["reference"]
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
-    html_part = msg.get_payload()[-1]
-    html_part.add_related(
+    # email stubs: the payload of a multipart EmailMessage is a list of EmailMessage parts.
+    html_part = msg.get_payload()[-1]  # type: ignore[index]
+    html_part.add_related(  # type: ignore[union-attr]
         profile_chart_png(chart_rows_from_profile(profile)),
         maintype="image", subtype="png", cid="<profielgrafiek>",
         filename="profielgrafiek.png", disposition="inline",

@@ -22,7 +22,7 @@ from markupsafe import Markup
 try:
     from zoneinfo import ZoneInfo
 
-    _TZ = ZoneInfo("Europe/Amsterdam")
+    _TZ: ZoneInfo | None = ZoneInfo("Europe/Amsterdam")
 except Exception:  # pragma: no cover - no tz database on the host
     _TZ = None
 

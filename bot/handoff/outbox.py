@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -358,6 +359,7 @@ class HandoffOutbox:
             if worker_id is not None and row.lease_owner not in (None, worker_id):
                 return None
             give_up = permanent or (now - row.created_at) >= self.give_up_seconds
+            values: dict[str, Any]
             if give_up:
                 values = {"state": GIVEN_UP, "last_error": error[:500]}
             else:

@@ -86,6 +86,7 @@ def _complete_dimensions(
     dimensions: list[dict] | dict[str, dict] | None, labels: dict[str, str]
 ) -> list[dict]:
     """All eight dimensions in the fixed order; unknown ones get ``onbekend``."""
+    given: dict[str | None, dict]
     if isinstance(dimensions, dict):
         given = {key: dict(value, id=key) for key, value in dimensions.items()}
     else:

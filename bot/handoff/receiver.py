@@ -61,7 +61,8 @@ class WebhookReceiver:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/leerpunt/handoff"
+        # typeshed: an AF_INET address may hold bytes; a bound TCP server reports a str host.
+        return f"http://{host}:{port}/leerpunt/handoff"  # type: ignore[str-bytes-safe]
 
     def start(self) -> WebhookReceiver:
         self._thread = threading.Thread(target=self._server.serve_forever,

@@ -166,10 +166,10 @@ class Worker:
 def run_worker(once: bool = False, interval: float = DEFAULT_INTERVAL,
                lease_seconds: float = DEFAULT_LEASE_SECONDS, timeout: float | None = None) -> int:
     """Entry point of the CLI command; SIGTERM/SIGINT finish the current delivery, then stop."""
-    kwargs = {"lease_seconds": lease_seconds}
-    if timeout is not None:
-        kwargs["timeout"] = timeout
-    worker = Worker(**kwargs)
+    if timeout is None:  # the worker's own default
+        worker = Worker(lease_seconds=lease_seconds)
+    else:
+        worker = Worker(lease_seconds=lease_seconds, timeout=timeout)
     if once:
         # Only what is due now: a failed attempt rescheduled by backoff waits for the next run.
         start = time.time()

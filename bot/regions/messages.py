@@ -23,9 +23,8 @@ from typing import Any
 
 from jsonschema import ValidationError
 
-from bot.yamlio import format_path, missing_property, schema_errors, unknown_keys
-
 from bot.contact import PHONE_PATTERN
+from bot.yamlio import format_path, missing_property, schema_errors, unknown_keys
 
 Problem = tuple[str, str, str]
 
@@ -116,7 +115,8 @@ def _format(error: ValidationError) -> str:
 
 
 def _pattern(error: ValidationError) -> str:
-    hint = _PATTERN_HINTS.get(error.validator_value, f"verwacht patroon {error.validator_value}")
+    # jsonschema stubs: validator_value may be Unset; a pattern error has the pattern.
+    hint = _PATTERN_HINTS.get(error.validator_value, f"verwacht patroon {error.validator_value}")  # type: ignore[arg-type, unused-ignore]
     return f"{error.instance!r} heeft niet de verwachte vorm: {hint}"
 
 
@@ -155,7 +155,8 @@ _SCHEMA_TEMPLATES: dict[str | None, Callable[[ValidationError], str]] = {
 
 def schema_message(error: ValidationError) -> str:
     """One jsonschema error of a region file (or a question it adds), in Dutch."""
-    return _SCHEMA_TEMPLATES.get(error.validator, _generic)(error)
+    # jsonschema stubs: validator may be Unset; an error from validation always names it.
+    return _SCHEMA_TEMPLATES.get(error.validator, _generic)(error)  # type: ignore[arg-type, unused-ignore]
 
 
 def dutch_path_of(parts: Iterable[Any]) -> str:

@@ -94,7 +94,7 @@ class CachedEncoder:
                     self._cache.move_to_end(t)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([found[t] for t in texts])
+        return np.stack([found[t] for t in texts])  # type: ignore[misc]  # None only if another thread evicted it between the locks
 
     def encode_one(self, text: str) -> np.ndarray:
         return self.encode([text])[0]

@@ -69,7 +69,9 @@ def _sources_of(raw: Any) -> tuple[str, ...]:
 
 
 def _region_info(region: Any) -> RegionInfo | None:
-    get = region.get if isinstance(region, Mapping) else lambda k, d=None: getattr(region, k, d)
+    def get(key: str, default: Any = None) -> Any:
+        return region.get(key, default) if isinstance(region, Mapping) else getattr(region, key, default)
+
     region_id = get("id")
     if not isinstance(region_id, str) or not ID_PATTERN.match(region_id):
         return None
@@ -114,7 +116,7 @@ def known_regions() -> dict[str, RegionInfo]:
 
 def allowed_sources(regions: Mapping[str, RegionInfo], regio: str | None) -> tuple[str, ...]:
     """The fixed sources plus the campaign sources of ``regio`` (if it is known)."""
-    extra = regions[regio].campaign_sources if regio in regions else ()
+    extra = regions[regio].campaign_sources if regio is not None and regio in regions else ()
     return FIXED_SOURCES + tuple(s for s in extra if s not in FIXED_SOURCES)
 
 
