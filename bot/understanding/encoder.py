@@ -72,29 +72,20 @@ class CachedEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if missing:
-            vectors = self.inner.encode(missing)
-            with self._lock:
-                for text, vec in zip(missing, vectors, strict=True):
-                    self._cache[text] = vec
-                    self._cache.move_to_end(text)
-                while len(self._cache) > self._size:
-                    self._cache.popitem(last=False)
-                found = {t: self._cache.get(t) for t in texts}
-            # A text evicted between the two locks (huge batch) is encoded again.
-            for text, vec in zip(missing, vectors, strict=True):
-                if found.get(text) is None:
-                    found[text] = vec
-        else:
-            with self._lock:
-                found = {t: self._cache[t] for t in texts}
-                for t in texts:
-                    self._cache.move_to_end(t)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([found[t] for t in texts])  # type: ignore[misc]  # None only if another thread evicted it between the locks
+        with self._lock:  # take what is cached now; eviction later cannot take it away
+            found: dict[str, np.ndarray] = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            found.update(zip(missing, self.inner.encode(missing), strict=True))
+        with self._lock:
+            for text in dict.fromkeys(texts):
+                self._cache[text] = found[text]
+                self._cache.move_to_end(text)
+            while len(self._cache) > self._size:
+                self._cache.popitem(last=False)
+        return np.stack([found[t] for t in texts])
 
     def encode_one(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
