@@ -31,7 +31,9 @@ def message_of(tracker: Tracker) -> Message:
     for ent in latest.get("entities") or []:
         if ent.get("entity") and ent.get("value") is not None:
             entities.setdefault(str(ent["entity"]), str(ent["value"]))
-    return Message.of(latest.get("text"), intent.get("name"), intent.get("confidence") or 0.0, entities)
+    return Message.of(
+        latest.get("text"), intent.get("name"), intent.get("confidence") or 0.0, entities
+    )
 
 
 class ActionSessionStart(Action):
@@ -40,7 +42,9 @@ class ActionSessionStart(Action):
     def name(self) -> str:
         return "action_session_start"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         events: list[EventType] = [SessionStarted()]
         found = ctx.link_metadata(tracker.get_slot("session_started_metadata"))
         events += [SlotSet(slot, value) for slot, value in found.items()]
@@ -55,7 +59,9 @@ class ActionTurn(Action):
     def name(self) -> str:
         return "action_turn"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         ids = set(content.all_question_ids())
         conv = Conversation.from_slots(tracker.current_slot_values(), ids)
         env = dialogue.Env(

@@ -50,8 +50,16 @@ def _render(rows: tuple[tuple[str, int | None, str], ...]) -> bytes:
         ax.text(0, i - 0.42, title, fontsize=15, va="bottom", ha="left", color="#212121")
         ax.barh(i, 100, height=0.42, color="#eeeeee", align="center")
         if score is None:
-            ax.text(2, i, UNKNOWN_TEXT, fontsize=13, va="center", ha="left", color="#616161",
-                    style="italic")
+            ax.text(
+                2,
+                i,
+                UNKNOWN_TEXT,
+                fontsize=13,
+                va="center",
+                ha="left",
+                color="#616161",
+                style="italic",
+            )
             continue
         value = max(0, min(100, int(score)))
         colour = LEVEL_COLOURS.get(level, LEVEL_COLOURS["op weg"])
@@ -59,13 +67,24 @@ def _render(rows: tuple[tuple[str, int | None, str], ...]) -> bytes:
         caption = f"{value}  {LEVEL_TEXT.get(level, '')}".strip()
         inside = value >= 55
         ax.text(
-            value - 2 if inside else value + 2, i, caption, fontsize=13, va="center",
+            value - 2 if inside else value + 2,
+            i,
+            caption,
+            fontsize=13,
+            va="center",
             ha="right" if inside else "left",
             color="white" if inside and level != "op weg" else "#212121",
             fontweight="bold",
         )
-    ax.text(100, len(rows) - 0.2, "score van 0 tot 100", fontsize=11, va="top", ha="right",
-            color="#616161")
+    ax.text(
+        100,
+        len(rows) - 0.2,
+        "score van 0 tot 100",
+        fontsize=11,
+        va="top",
+        ha="right",
+        color="#616161",
+    )
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None}, facecolor="white")
     return _optimise(buffer.getvalue())
@@ -85,7 +104,9 @@ def _optimise(png: bytes) -> bytes:
 
 def chart_data_uri(dimensions: Sequence[tuple[str, int | None, str]]) -> str:
     """The chart as ``data:image/png;base64,...`` for the chat page."""
-    return "data:image/png;base64," + base64.b64encode(profile_chart_png(dimensions)).decode("ascii")
+    return "data:image/png;base64," + base64.b64encode(profile_chart_png(dimensions)).decode(
+        "ascii"
+    )
 
 
 def chart_rows_from_profile(profile: dict) -> list[tuple[str, int | None, str]]:

@@ -55,8 +55,9 @@ class MemorySink:
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd API
         # email stubs: message_from_bytes returns Message; policy.default builds an EmailMessage.
-        msg = message_from_bytes(envelope.original_content or envelope.content,
-                                 policy=policy.default)
+        msg = message_from_bytes(
+            envelope.original_content or envelope.content, policy=policy.default
+        )
         with self._lock:
             self.messages.append((list(envelope.rcpt_tos), msg))  # type: ignore[arg-type]
         if self.on_message is not None:
@@ -72,8 +73,9 @@ class MemorySink:
         return counts
 
 
-def start(port: int = 8025, directory: str | Path | None = None,
-          host: str = "127.0.0.1", handler=None) -> Controller:
+def start(
+    port: int = 8025, directory: str | Path | None = None, host: str = "127.0.0.1", handler=None
+) -> Controller:
     """Start a sink in a background thread; call ``.stop()`` on the result to end it.
 
     Writes ``.eml`` files to ``directory`` unless another ``handler`` is given.
@@ -88,10 +90,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.devmail", description=__doc__)
     parser.add_argument("--port", type=int, default=8025)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--dir", default=str(PROJECT_DIR / "var" / "mail"),
-                        help="where to write .eml files (var/mail)")
+    parser.add_argument(
+        "--dir",
+        default=str(PROJECT_DIR / "var" / "mail"),
+        help="where to write .eml files (var/mail)",
+    )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     # aiosmtpd logs every envelope address at INFO; addresses do not belong in a log.
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     controller = start(args.port, args.dir, args.host)

@@ -83,8 +83,12 @@ class Profile:
             "themes": list(self.themes),
             "company_size": self.company_size,
             "dimensions": {
-                k: {"score": d.score, "level": d.level, "evidence": list(d.evidence),
-                    "confidence": round(d.confidence, 2)}
+                k: {
+                    "score": d.score,
+                    "level": d.level,
+                    "evidence": list(d.evidence),
+                    "confidence": round(d.confidence, 2),
+                }
                 for k, d in self.dimensions.items()
             },
         }
@@ -151,7 +155,9 @@ class _Evidence:
 # --------------------------------------------------------------------------- free text
 
 
-def score_text(fw: Framework, text: str, dimensions: Iterable[str] | None = None) -> dict[str, SignalHit]:
+def score_text(
+    fw: Framework, text: str, dimensions: Iterable[str] | None = None
+) -> dict[str, SignalHit]:
     """What ``text`` says about each dimension, from the framework's signal phrases.
 
     A positive phrase that is negated ("ze lopen niet mee") counts against; a
@@ -221,7 +227,9 @@ def match_option(question: Question, text: str) -> str | None:
 # --------------------------------------------------------------------------- profile
 
 
-def _question_map(fw: Framework, questions: Mapping[str, Question] | Sequence[Question] | None) -> dict[str, Question]:
+def _question_map(
+    fw: Framework, questions: Mapping[str, Question] | Sequence[Question] | None
+) -> dict[str, Question]:
     if questions is None:
         return dict(fw.questions)
     if isinstance(questions, Mapping):
@@ -275,7 +283,9 @@ def score_profile(
                 for dim_id, value in opt.scores.items():
                     if dim_id in evidence:
                         quote = f"{q.text} → {opt.label}"
-                        evidence[dim_id].add(value, q.dimensions.get(dim_id, 1.0), BUTTON_CONFIDENCE, quote)
+                        evidence[dim_id].add(
+                            value, q.dimensions.get(dim_id, 1.0), BUTTON_CONFIDENCE, quote
+                        )
                 if ans.text is None or match_option(q, ans.text) == option_id:
                     continue
         if ans.text:
@@ -285,8 +295,13 @@ def score_profile(
     for dim_id, ev in evidence.items():
         score = ev.score()
         confidence = round(_noisy_or(ev.confidences), 3) if score is not None else 0.0
-        dims[dim_id] = DimensionScore(dim_id, score, level_for(score), list(ev.quotes) if score is not None else [],
-                                      confidence)
+        dims[dim_id] = DimensionScore(
+            dim_id,
+            score,
+            level_for(score),
+            list(ev.quotes) if score is not None else [],
+            confidence,
+        )
     return Profile(dims, tuple(t for t in themes if t in fw.themes), company_size)
 
 
@@ -345,8 +360,14 @@ def rank_levers(
     for _, _, lever_id, driver in ranked[:n]:
         lever = fw.levers[lever_id]
         steps = [s for s in lever.steps if size is None or size in s.sizes] or list(lever.steps)
-        out.append(LeverAdvice(lever.id, lever.label, _reason(fw, profile, themes, lever_id, driver),
-                               steps[:steps_per_lever]))
+        out.append(
+            LeverAdvice(
+                lever.id,
+                lever.label,
+                _reason(fw, profile, themes, lever_id, driver),
+                steps[:steps_per_lever],
+            )
+        )
     return out
 
 
@@ -354,7 +375,9 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
 
 
-def _reason(fw: Framework, profile: Profile, themes: Sequence[str], lever_id: str, driver: str) -> str:
+def _reason(
+    fw: Framework, profile: Profile, themes: Sequence[str], lever_id: str, driver: str
+) -> str:
     lever = fw.levers[lever_id]
     why = _lower_first(lever.why.rstrip("."))
     # Prefer the weakest known dimension this lever works on.
@@ -364,7 +387,9 @@ def _reason(fw: Framework, profile: Profile, themes: Sequence[str], lever_id: st
         if ds.score is not None and ds.level != LEVEL_STRONG
     ]
     if weak:
-        worst, _ = max(weak, key=lambda pair: lever.dimensions[pair[0].dimension_id] * (100 - pair[1]))
+        worst, _ = max(
+            weak, key=lambda pair: lever.dimensions[pair[0].dimension_id] * (100 - pair[1])
+        )
         return f"Je gaf aan dat {fw.dimensions[worst.dimension_id].weak_phrase.rstrip('.')}: {why}."
     known_themes = [t for t in (themes or profile.themes) if t in fw.themes]
     if known_themes:

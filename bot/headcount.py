@@ -462,7 +462,11 @@ def _score_number(toks: list[_Tok], i: int) -> _Candidate | None:
 
     window = _words_before(toks, i, 5)
     # 'met mij erbij een man of twintig': 'erbij' after the owner includes them, it is no plan.
-    window = [w for k, w in enumerate(window) if not (w == "erbij" and k > 0 and window[k - 1] in _SELF_WORDS)]
+    window = [
+        w
+        for k, w in enumerate(window)
+        if not (w == "erbij" and k > 0 and window[k - 1] in _SELF_WORDS)
+    ]
     if any(w in _CURRENT_MARKERS for w in window):
         score += 2
     if any(w in _PAST_MARKERS for w in window):

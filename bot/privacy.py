@@ -42,7 +42,9 @@ def _tracker_engine(url: str) -> Engine:
     return sa.create_engine(url, future=True)
 
 
-def request_deletion(conversation_id: str, engine: Engine | None = None, now: float | None = None) -> None:
+def request_deletion(
+    conversation_id: str, engine: Engine | None = None, now: float | None = None
+) -> None:
     """Remember that this conversation must be deleted (idempotent)."""
     engine = engine or get_engine()
     ensure_tables(engine)
@@ -53,8 +55,11 @@ def request_deletion(conversation_id: str, engine: Engine | None = None, now: fl
             )
         ).first()
         if not exists:
-            conn.execute(deletion_requests.insert().values(
-                conversation_id=conversation_id, requested_at=now or time.time()))
+            conn.execute(
+                deletion_requests.insert().values(
+                    conversation_id=conversation_id, requested_at=now or time.time()
+                )
+            )
 
 
 def _delete_events(tracker_url: str, where) -> int:
@@ -83,20 +88,30 @@ def process_deletions(
     tracker_url = tracker_url or tracker_store_url()
     cutoff = (now or time.time()) - DELETE_AFTER_SECONDS
     with engine.connect() as conn:
-        due = list(conn.execute(
-            sa.select(deletion_requests.c.conversation_id).where(deletion_requests.c.requested_at <= cutoff)
-        ).scalars())
+        due = list(
+            conn.execute(
+                sa.select(deletion_requests.c.conversation_id).where(
+                    deletion_requests.c.requested_at <= cutoff
+                )
+            ).scalars()
+        )
     if not due or not sa.inspect(_tracker_engine(tracker_url)).has_table("events"):
         return 0
     for conversation_id in due:
         removed = _delete_events(tracker_url, lambda t, c=conversation_id: t.c.sender_id == c)
         with engine.begin() as conn:
-            conn.execute(deletion_requests.delete().where(deletion_requests.c.conversation_id == conversation_id))
+            conn.execute(
+                deletion_requests.delete().where(
+                    deletion_requests.c.conversation_id == conversation_id
+                )
+            )
         log.info("withdrawn conversation deleted (%d events)", removed)
     return len(due)
 
 
-def purge_old_conversations(days: float, tracker_url: str | None = None, now: float | None = None) -> int:
+def purge_old_conversations(
+    days: float, tracker_url: str | None = None, now: float | None = None
+) -> int:
     """Delete conversation events older than ``days``; return the number of events removed."""
     tracker_url = tracker_url or tracker_store_url()
     if not sa.inspect(_tracker_engine(tracker_url)).has_table("events"):

@@ -39,7 +39,9 @@ class SettingsError(ValueError):
 
     def __init__(self, problems: list[tuple[str, str, str]]):
         self.problems = list(problems)
-        lines = [f"  {name}={value!r}: expected {expected}" for name, value, expected in self.problems]
+        lines = [
+            f"  {name}={value!r}: expected {expected}" for name, value, expected in self.problems
+        ]
         super().__init__("invalid environment variable(s):\n" + "\n".join(lines))
 
 
@@ -116,8 +118,10 @@ def _database_url(raw: str) -> str:
     try:
         make_url(raw)
     except ArgumentError:
-        raise ValueError("an SQLAlchemy URL such as postgresql+psycopg2://user:pw@host/db "
-                         "or sqlite:////path/file.db") from None
+        raise ValueError(
+            "an SQLAlchemy URL such as postgresql+psycopg2://user:pw@host/db "
+            "or sqlite:////path/file.db"
+        ) from None
     return raw
 
 
@@ -141,14 +145,18 @@ def _log_level(raw: str) -> str:
     return level
 
 
-def _var(env: str, default: Any, doc: str, parse: Callable[[str], Any] = _text, *,
-         secret: bool = False) -> Any:
+def _var(
+    env: str, default: Any, doc: str, parse: Callable[[str], Any] = _text, *, secret: bool = False
+) -> Any:
     """A settings field: its variable, default, one-line doc and parser.
 
     A ``secret`` is taken as given (not stripped) and left out of the repr.
     """
-    return field(default=default, repr=not secret,
-                 metadata={"env": env, "doc": doc, "parse": parse, "strip": not secret})
+    return field(
+        default=default,
+        repr=not secret,
+        metadata={"env": env, "doc": doc, "parse": parse, "strip": not secret},
+    )
 
 
 @dataclass(frozen=True)
@@ -156,51 +164,77 @@ class Settings:
     """Every setting of the product, parsed and checked. Build with ``load()``; use ``get()``."""
 
     database_url: str | None = _var(
-        "LEERPUNT_DATABASE_URL", None,
+        "LEERPUNT_DATABASE_URL",
+        None,
         "SQLAlchemy URL of the product database (outbox, usage figures); unset: SQLite `var/leerpunt.db`",
-        _database_url)
+        _database_url,
+    )
     tracker_db_url: str | None = _var(
-        "LEERPUNT_TRACKER_DB_URL", None,
+        "LEERPUNT_TRACKER_DB_URL",
+        None,
         "SQLAlchemy URL of Rasa's SQL tracker store, for deleting conversations; "
         "unset: SQLite `var/tracker.db`",
-        _database_url)
+        _database_url,
+    )
     retention_days: int = _var(
-        "LEERPUNT_RETENTION_DAYS", 90,
-        "days that handoffs and conversations are kept", _int_at_least(1))
+        "LEERPUNT_RETENTION_DAYS",
+        90,
+        "days that handoffs and conversations are kept",
+        _int_at_least(1),
+    )
     retention_purge_hours: float = _var(
-        "LEERPUNT_RETENTION_PURGE_HOURS", 24.0,
+        "LEERPUNT_RETENTION_PURGE_HOURS",
+        24.0,
         "hours between two retention purges of the handoff worker (it also purges at start)",
-        _positive_number)
+        _positive_number,
+    )
     max_questions: int = _var(
-        "LEERPUNT_MAX_QUESTIONS", 5, "framework questions the intake asks at most", _int_at_least(1))
+        "LEERPUNT_MAX_QUESTIONS", 5, "framework questions the intake asks at most", _int_at_least(1)
+    )
     regions_dir: Path | None = _var(
-        "LEERPUNT_REGIONS_DIR", None,
-        "directory with the region files; unset: `bot/regions/`", _directory)
+        "LEERPUNT_REGIONS_DIR",
+        None,
+        "directory with the region files; unset: `bot/regions/`",
+        _directory,
+    )
     operator_email: str | None = _var(
-        "LEERPUNT_OPERATOR_EMAIL", None,
-        "operator's address: told about given-up deliveries, offered for withdrawals", _email)
-    mail_from: str = _var(
-        "LEERPUNT_MAIL_FROM", DEFAULT_MAIL_FROM, "sender of the e-mails")
+        "LEERPUNT_OPERATOR_EMAIL",
+        None,
+        "operator's address: told about given-up deliveries, offered for withdrawals",
+        _email,
+    )
+    mail_from: str = _var("LEERPUNT_MAIL_FROM", DEFAULT_MAIL_FROM, "sender of the e-mails")
     smtp_host: str = _var("LEERPUNT_SMTP_HOST", "localhost", "SMTP server")
     smtp_port: int = _var("LEERPUNT_SMTP_PORT", 25, "SMTP port", _port)
     smtp_user: str | None = _var("LEERPUNT_SMTP_USER", None, "SMTP login; unset: no login")
-    smtp_password: str | None = _var(
-        "LEERPUNT_SMTP_PASSWORD", None, "SMTP password", secret=True)
+    smtp_password: str | None = _var("LEERPUNT_SMTP_PASSWORD", None, "SMTP password", secret=True)
     smtp_starttls: bool = _var(
-        "LEERPUNT_SMTP_STARTTLS", False, "use STARTTLS (1/true/yes/ja or 0/false/no/nee)", _boolean)
+        "LEERPUNT_SMTP_STARTTLS", False, "use STARTTLS (1/true/yes/ja or 0/false/no/nee)", _boolean
+    )
     delivery_give_up_hours: float = _var(
-        "LEERPUNT_DELIVERY_GIVE_UP_HOURS", 48.0,
-        "hours a failing delivery is retried before the operator is told", _number_at_least_zero)
+        "LEERPUNT_DELIVERY_GIVE_UP_HOURS",
+        48.0,
+        "hours a failing delivery is retried before the operator is told",
+        _number_at_least_zero,
+    )
     delivery_backoff_seconds: float = _var(
-        "LEERPUNT_DELIVERY_BACKOFF_SECONDS", 30.0,
-        "first retry delay of a failed delivery (doubles per attempt)", _number_at_least_zero)
+        "LEERPUNT_DELIVERY_BACKOFF_SECONDS",
+        30.0,
+        "first retry delay of a failed delivery (doubles per attempt)",
+        _number_at_least_zero,
+    )
     rasa_url: str = _var(
-        "LEERPUNT_RASA_URL", DEFAULT_RASA_URL, "Rasa server as the browser reaches it", _http_url)
+        "LEERPUNT_RASA_URL", DEFAULT_RASA_URL, "Rasa server as the browser reaches it", _http_url
+    )
     public_url: str | None = _var(
-        "LEERPUNT_PUBLIC_URL", None,
-        "public address of the chat page, for links and share cards", _http_url)
+        "LEERPUNT_PUBLIC_URL",
+        None,
+        "public address of the chat page, for links and share cards",
+        _http_url,
+    )
     log_level: str = _var(
-        "LEERPUNT_LOG_LEVEL", "INFO", "log level of `python -m bot.handoff`", _log_level)
+        "LEERPUNT_LOG_LEVEL", "INFO", "log level of `python -m bot.handoff`", _log_level
+    )
 
 
 ENV_NAMES: tuple[str, ...] = tuple(f.metadata["env"] for f in fields(Settings))

@@ -27,8 +27,21 @@ from bot.language import get_nlp, normalize
 # Words that flip what a phrase says when they stand in the same clause.
 NEGATORS = frozenset(
     {
-        "niet", "nie", "geen", "gn", "nooit", "nauwelijks", "zelden", "amper",
-        "nergens", "niemand", "niks", "niets", "nimmer", "weinig", "onvoldoende",
+        "niet",
+        "nie",
+        "geen",
+        "gn",
+        "nooit",
+        "nauwelijks",
+        "zelden",
+        "amper",
+        "nergens",
+        "niemand",
+        "niks",
+        "niets",
+        "nimmer",
+        "weinig",
+        "onvoldoende",
     }
 )
 # Two-word expressions: negation (strong or weak) or merely hedging.
@@ -55,20 +68,46 @@ _NEG_BIGRAMS = {
 }
 HEDGES = frozenset(
     {
-        "soms", "beetje", "redelijk", "weleens", "misschien", "enigszins", "deels",
-        "gedeeltelijk", "matig", "wisselend", "sporadisch", "incidenteel", "mwah", "mwa",
+        "soms",
+        "beetje",
+        "redelijk",
+        "weleens",
+        "misschien",
+        "enigszins",
+        "deels",
+        "gedeeltelijk",
+        "matig",
+        "wisselend",
+        "sporadisch",
+        "incidenteel",
+        "mwah",
+        "mwa",
         "half",
     }
 )
 # Words that end a clause for negation scope (besides punctuation).
 CLAUSE_BREAKS = frozenset({"maar", "want", "en", "dus", "terwijl", "alleen", "toch", "behalve"})
 # Words that start a subordinate clause: they end negation scope but phrases may span them.
-SCOPE_BREAKS = frozenset({"als", "omdat", "wanneer", "zodat", "zodra", "voordat", "nadat", "tenzij"})
+SCOPE_BREAKS = frozenset(
+    {"als", "omdat", "wanneer", "zodat", "zodra", "voordat", "nadat", "tenzij"}
+)
 
 # Prefixes of Dutch separable verbs ("meelopen" -> "lopen ... mee").
 _PARTICLES = (
-    "mee", "samen", "terug", "door", "voor", "over", "uit", "aan", "af", "bij",
-    "in", "op", "toe", "weg",
+    "mee",
+    "samen",
+    "terug",
+    "door",
+    "voor",
+    "over",
+    "uit",
+    "aan",
+    "af",
+    "bij",
+    "in",
+    "op",
+    "toe",
+    "weg",
 )
 _SUFFIXES = ("'s", "ende", "en", "es", "de", "te", "s", "t", "d", "e")
 _DOUBLE = re.compile(r"([aeiou])\1|([b-df-hj-np-tv-z])\2")
@@ -105,7 +144,12 @@ def one_typo_apart(a: str, b: str) -> bool:
         diff = [i for i in range(la) if a[i] != b[i]]
         if len(diff) == 1:
             return la >= 7
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
     if la > lb:
         a, b = b, a
     i = 0
@@ -228,7 +272,12 @@ def compile_pattern(raw: str) -> Pattern:
                 rest = core[len(particle) :]
                 # Only verbs split ("meelopen", "uitleggen"), not nouns ("uitdaging").
                 is_verb = alt.endswith("*") or core.endswith("en")
-                if core.startswith(particle) and len(rest) >= 4 and is_verb and not alt.startswith("*"):
+                if (
+                    core.startswith(particle)
+                    and len(rest) >= 4
+                    and is_verb
+                    and not alt.startswith("*")
+                ):
                     rest_alt = rest + ("*" if alt.endswith("*") else "")
                     variants.append((Slot((particle,)), Slot((rest_alt,))))
                     break
@@ -266,8 +315,13 @@ def _find_variant(slots: Sequence[Slot], doc: Doc) -> tuple[int, ...] | None:
         for cands in candidates[1:]:
             lo, hi = min(chosen), max(chosen)
             best = next(
-                (i for i in cands if i not in chosen and max(hi, i) - min(lo, i) < window
-                 and not _break_between(words, min(lo, i), max(hi, i), chosen)),
+                (
+                    i
+                    for i in cands
+                    if i not in chosen
+                    and max(hi, i) - min(lo, i) < window
+                    and not _break_between(words, min(lo, i), max(hi, i), chosen)
+                ),
                 None,
             )
             if best is None:
@@ -291,8 +345,12 @@ def _clause(words: Sequence[Word], positions: tuple[int, ...]) -> tuple[int, int
             lo -= 1  # "als" itself belongs to the clause it opens
             break
         lo -= 1
-    while (hi < len(words) - 1 and not words[hi + 1].is_break and not words[hi + 1].is_scope_break
-           and hi - positions[-1] < 6):
+    while (
+        hi < len(words) - 1
+        and not words[hi + 1].is_break
+        and not words[hi + 1].is_scope_break
+        and hi - positions[-1] < 6
+    ):
         hi += 1
     return lo, hi
 
@@ -336,7 +394,9 @@ def find(pattern: Pattern | str, doc: Doc | str) -> Match | None:
             continue
         negated, hedged = qualify(doc, positions, skip_negators=pattern.has_negator)
         lo, hi = _clause(doc.words, positions)
-        snippet = " ".join(w.text for w in doc.words[lo : hi + 1] if not w.is_break or w.text.isalpha())
+        snippet = " ".join(
+            w.text for w in doc.words[lo : hi + 1] if not w.is_break or w.text.isalpha()
+        )
         return Match(pattern.raw, positions, snippet, negated, hedged)
     return None
 

@@ -44,9 +44,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     return loader.construct_mapping(node, deep=deep)
 
 
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def load_yaml(path: str | Path) -> Any:
@@ -66,7 +64,9 @@ def load_yaml(path: str | Path) -> Any:
         problem = exc.problem or str(exc)
         hint = ""
         if "mapping values are not allowed" in problem or "expected <block end>" in problem:
-            hint = " (check the indentation: items at the same level need the same number of spaces)"
+            hint = (
+                " (check the indentation: items at the same level need the same number of spaces)"
+            )
         raise ConfigError([(str(path), where, f"YAML syntax error: {problem}{hint}")]) from None
 
 
@@ -99,8 +99,9 @@ def missing_property(error: jsonschema.ValidationError) -> Any:
     instance = error.instance if isinstance(error.instance, dict) else {}
     # jsonschema stubs: validator_value may be Unset; a required error has the list.
     missing = [p for p in error.validator_value if p not in instance]  # type: ignore[union-attr, unused-ignore]
-    return next((p for p in missing if error.message.startswith(f"{p!r} ")),
-                missing[0] if missing else None)
+    return next(
+        (p for p in missing if error.message.startswith(f"{p!r} ")), missing[0] if missing else None
+    )
 
 
 def describe_error(error: jsonschema.ValidationError) -> str:
@@ -146,7 +147,9 @@ def schema_errors(data: Any, schema: dict) -> list[jsonschema.ValidationError]:
 
 
 def schema_problems(
-    data: Any, schema: dict, file: str | Path,
+    data: Any,
+    schema: dict,
+    file: str | Path,
     describe: Callable[[jsonschema.ValidationError], str] | None = None,
 ) -> list[tuple[str, str, str]]:
     """All schema violations of ``data`` as (file, path, message), in document order.
@@ -155,7 +158,9 @@ def schema_problems(
     files pass a Dutch one.
     """
     describe = describe or describe_error
-    return [(str(file), format_path(e.absolute_path), describe(e)) for e in schema_errors(data, schema)]
+    return [
+        (str(file), format_path(e.absolute_path), describe(e)) for e in schema_errors(data, schema)
+    ]
 
 
 def validate(data: Any, schema: dict, file: str | Path) -> None:

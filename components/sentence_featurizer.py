@@ -39,8 +39,13 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         super().__init__(execution_context.node_name, config)
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> SentenceEncoderFeaturizer:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SentenceEncoderFeaturizer:
         return cls(config, execution_context)
 
     @classmethod
@@ -53,15 +58,16 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         size = int(self._config["batch_size"])
         encoder = get_encoder()
         for start in range(0, len(todo), size):
-            batch = todo[start:start + size]
+            batch = todo[start : start + size]
             vectors = encoder.encode([m.get(TEXT) for m in batch])
             for message, vector in zip(batch, vectors, strict=True):
                 sequence = None
                 tokens = [tok.text for tok in message.get(TOKENS_NAMES[TEXT]) or []]
                 if self._config["token_features"] and tokens:
                     sequence = encoder.encode(tokens)
-                self.add_features_to_message(sequence, np.asarray(vector, dtype=np.float32).reshape(1, -1),
-                                             TEXT, message)
+                self.add_features_to_message(
+                    sequence, np.asarray(vector, dtype=np.float32).reshape(1, -1), TEXT, message
+                )
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -44,15 +44,21 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=100, help="number of handoffs (100)")
     parser.add_argument("--interval", type=float, default=0.2, help="worker poll interval (0.2)")
-    parser.add_argument("--gap", type=float, default=0.5,
-                        help="seconds between two enqueues, like separate chats (0.5); "
-                             "0 gives a burst that measures throughput instead")
-    parser.add_argument("--database-url", default=None,
-                        help="default: a fresh SQLite file in a temp directory")
+    parser.add_argument(
+        "--gap",
+        type=float,
+        default=0.5,
+        help="seconds between two enqueues, like separate chats (0.5); "
+        "0 gives a burst that measures throughput instead",
+    )
+    parser.add_argument(
+        "--database-url", default=None, help="default: a fresh SQLite file in a temp directory"
+    )
     parser.add_argument("--output", default=str(PROJECT_DIR / "docs" / "benchmarks" / "handoff.md"))
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
@@ -74,22 +80,32 @@ def main() -> int:
     receiver = WebhookReceiver(SECRET, on_accept=on_webhook).start()
     smtp_port = free_port()
     smtp = start_smtp(smtp_port, handler=MemorySink(on_message=on_mail))
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_DIR), LEERPUNT_DATABASE_URL=db_url,
-               LEERPUNT_SMTP_HOST="127.0.0.1", LEERPUNT_SMTP_PORT=str(smtp_port),
-               LEERPUNT_LOG_LEVEL="WARNING", **{SECRET_ENV: SECRET})
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(PROJECT_DIR),
+        LEERPUNT_DATABASE_URL=db_url,
+        LEERPUNT_SMTP_HOST="127.0.0.1",
+        LEERPUNT_SMTP_PORT=str(smtp_port),
+        LEERPUNT_LOG_LEVEL="WARNING",
+        **{SECRET_ENV: SECRET},
+    )
     worker = subprocess.Popen(
         [sys.executable, "-m", "bot.handoff", "worker", "--interval", str(args.interval)],
-        cwd=PROJECT_DIR, env=env,
+        cwd=PROJECT_DIR,
+        env=env,
     )
     try:
         outbox = HandoffOutbox(db_url)
         time.sleep(3)  # let the worker import and start polling
         targets = [Target.webhook(receiver.url, SECRET_ENV), Target.email("coach@example.org")]
         profiles = [
-            sample_profile(f"bench-{i}", dimensions=[
-                {"id": "leren_van_elkaar", "score": i % 101, "evidence": ["citaat"]},
-                {"id": "eigen_regie", "score": (37 * i) % 101},
-            ])
+            sample_profile(
+                f"bench-{i}",
+                dimensions=[
+                    {"id": "leren_van_elkaar", "score": i % 101, "evidence": ["citaat"]},
+                    {"id": "eigen_regie", "score": (37 * i) % 101},
+                ],
+            )
             for i in range(args.count)
         ]
         for profile in profiles:
@@ -126,12 +142,18 @@ def main() -> int:
     elapsed = (max(all_arrivals) - min(enqueued.values())) if all_arrivals else float("nan")
     throughput = f"{len(enqueued) / elapsed:.1f} handoffs/s (both targets) over {elapsed:.1f} s"
     table = "\n".join(
-        ["| channel | arrived | lost | median (ms) | p95 (ms) | max (ms) |",
-         "|---|---|---|---|---|---|", *lines])
+        [
+            "| channel | arrived | lost | median (ms) | p95 (ms) | max (ms) |",
+            "|---|---|---|---|---|---|",
+            *lines,
+        ]
+    )
     print(table)
     print("throughput:", throughput)
-    command = (f"python scripts/bench_handoff.py --count {args.count} --interval {args.interval} "
-               f"--gap {args.gap}" + (" --database-url ..." if args.database_url else ""))
+    command = (
+        f"python scripts/bench_handoff.py --count {args.count} --interval {args.interval} "
+        f"--gap {args.gap}" + (" --database-url ..." if args.database_url else "")
+    )
     backend = db_url.split(":", 1)[0]
     report = f"""# Handoff delivery latency
 
@@ -141,7 +163,7 @@ checked) and an aiosmtpd SMTP server. One worker subprocess
 (`python -m bot.handoff worker --interval {args.interval}`), both targets per
 handoff, a new chart rendered per handoff (scores differ).
 
-- Date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}
+- Date: {datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
 - Command: `{command}`
 - Database: {backend}; Python {platform.python_version()}; {os.cpu_count()} CPU(s); {platform.machine()}
 - Handoffs: {args.count}, one every {args.gap} s

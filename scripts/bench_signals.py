@@ -93,7 +93,9 @@ def _table(result: Result) -> list[str]:
     lines = ["| dimension | precision | recall | tp | fp | fn |", "|---|---|---|---|---|---|"]
     for dim, c in result.per_dimension.items():
         lines.append(f"| `{dim}` | {c.precision:.2f} | {c.recall:.2f} | {c.tp} | {c.fp} | {c.fn} |")
-    lines.append(f"| **macro** | **{result.macro_precision:.2f}** | **{result.macro_recall:.2f}** | | | |")
+    lines.append(
+        f"| **macro** | **{result.macro_precision:.2f}** | **{result.macro_recall:.2f}** | | | |"
+    )
     return lines
 
 
@@ -114,7 +116,11 @@ def render(results: dict[str, tuple[Path, Result]]) -> str:
     for name, (path, result) in results.items():
         rel = path.relative_to(PROJECT_DIR)
         per = 1000 * result.seconds / max(1, result.n_answers)
-        lines += ["", f"## {name}: `{rel}` ({result.n_answers} answers, {per:.1f} ms per answer)", ""]
+        lines += [
+            "",
+            f"## {name}: `{rel}` ({result.n_answers} answers, {per:.1f} ms per answer)",
+            "",
+        ]
         lines += _table(result)
     return "\n".join(lines) + "\n"
 

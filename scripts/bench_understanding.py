@@ -67,7 +67,9 @@ def micro_f1(gold: list[set[str]], predicted: list[set[str]]) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--record", action="store_true", help="write the report to docs/benchmarks/")
+    parser.add_argument(
+        "--record", action="store_true", help="write the report to docs/benchmarks/"
+    )
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args()
     fw = load_framework()
@@ -90,10 +92,17 @@ def main() -> int:
     by_patterns = [set(engine.detect_themes(fw, t)) for t in texts]
     by_classifier = [set(service.classify_themes(t)) for t in texts]
     combined = [set(service.detect_themes(fw, t)) for t in texts]
-    theme_result = {"messages": len(themes), "patterns": micro_f1(gold, by_patterns),
-                    "classifier": micro_f1(gold, by_classifier), "combined": micro_f1(gold, combined)}
-    errors = [f"theme: {t!r} gold={sorted(g)} got={sorted(p)}"
-              for t, g, p in zip(texts, gold, combined, strict=True) if g != p]
+    theme_result = {
+        "messages": len(themes),
+        "patterns": micro_f1(gold, by_patterns),
+        "classifier": micro_f1(gold, by_classifier),
+        "combined": micro_f1(gold, combined),
+    }
+    errors = [
+        f"theme: {t!r} gold={sorted(g)} got={sorted(p)}"
+        for t, g, p in zip(texts, gold, combined, strict=True)
+        if g != p
+    ]
 
     asked_right = asked_right_patterns = 0
     other_tp = other_fp = other_fn = 0
@@ -105,11 +114,15 @@ def main() -> int:
         if got is not None and got.polarity == labels[asked]:
             asked_right += 1
         elif args.show_errors:
-            errors.append(f"asked {asked}: {text!r} gold={labels[asked]} got={got.polarity if got else None}")
+            errors.append(
+                f"asked {asked}: {text!r} gold={labels[asked]} got={got.polarity if got else None}"
+            )
         if asked in phrase and phrase[asked].polarity == labels[asked]:
             asked_right_patterns += 1
         gold_other = {(d, p) for d, p in labels.items() if d != asked}
-        got_other = {(d, h.polarity) for d, h in hits.items() if d != asked and h.polarity != "mixed"}
+        got_other = {
+            (d, h.polarity) for d, h in hits.items() if d != asked and h.polarity != "mixed"
+        }
         other_tp += len(gold_other & got_other)
         other_fp += len(got_other - gold_other)
         other_fn += len(gold_other - got_other)
@@ -119,8 +132,12 @@ def main() -> int:
         "answers": len(answers),
         "asked_polarity_accuracy": round(asked_right / len(answers), 3),
         "asked_polarity_accuracy_patterns_only": round(asked_right_patterns / len(answers), 3),
-        "other_dimensions_precision": round(other_tp / (other_tp + other_fp), 3) if other_tp + other_fp else 0.0,
-        "other_dimensions_recall": round(other_tp / (other_tp + other_fn), 3) if other_tp + other_fn else 0.0,
+        "other_dimensions_precision": round(other_tp / (other_tp + other_fp), 3)
+        if other_tp + other_fp
+        else 0.0,
+        "other_dimensions_recall": round(other_tp / (other_tp + other_fn), 3)
+        if other_tp + other_fn
+        else 0.0,
         "other_dimensions_found": other_tp + other_fp,
     }
 
@@ -136,27 +153,46 @@ def main() -> int:
         timings.append((time.perf_counter() - t0) * 1000)
     timings.sort()
     p50, p95 = timings[len(timings) // 2], timings[int(len(timings) * 0.95)]
-    cost = {"added_ms_p50": round(p50, 2), "added_ms_p95": round(p95, 2),
-            "added_rss_mb": round(added_rss, 1), "training_seconds": round(training_seconds, 1),
-            "encoder": enc.name, "cores": os.cpu_count()}
+    cost = {
+        "added_ms_p50": round(p50, 2),
+        "added_ms_p95": round(p95, 2),
+        "added_rss_mb": round(added_rss, 1),
+        "training_seconds": round(training_seconds, 1),
+        "encoder": enc.name,
+        "cores": os.cpu_count(),
+    }
 
     measured = {
         "themes_micro_f1": theme_result["combined"]["f1"],
-        "themes_gain_over_patterns": round(theme_result["combined"]["f1"] - theme_result["patterns"]["f1"], 3),
+        "themes_gain_over_patterns": round(
+            theme_result["combined"]["f1"] - theme_result["patterns"]["f1"], 3
+        ),
         "asked_polarity_accuracy": answer_result["asked_polarity_accuracy"],
         "other_dimensions_precision": answer_result["other_dimensions_precision"],
         "added_ms_p95_max": cost["added_ms_p95"],
         "added_rss_mb_max": cost["added_rss_mb"],
         "training_seconds_max": cost["training_seconds"],
     }
-    failures = [k for k, limit in GATES.items()
-                if (measured[k] > limit if k.endswith("_max") else measured[k] < limit)]
-    report = {"date": date.today().isoformat(), "command": COMMAND, "themes": theme_result,
-              "answers": answer_result, "cost": cost, "gates": GATES, "measured": measured,
-              "failed": failures}
+    failures = [
+        k
+        for k, limit in GATES.items()
+        if (measured[k] > limit if k.endswith("_max") else measured[k] < limit)
+    ]
+    report = {
+        "date": date.today().isoformat(),
+        "command": COMMAND,
+        "themes": theme_result,
+        "answers": answer_result,
+        "cost": cost,
+        "gates": GATES,
+        "measured": measured,
+        "failed": failures,
+    }
     out_dir = PROJECT_DIR / ("docs/benchmarks" if args.record else "results")
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "understanding.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    (out_dir / "understanding.json").write_text(
+        json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    )
     (out_dir / "understanding.md").write_text(render(report))
     print(render(report))
     if args.show_errors:
@@ -166,15 +202,20 @@ def main() -> int:
 
 def render(r: dict) -> str:
     t, a, c, m = r["themes"], r["answers"], r["cost"], r["measured"]
-    rows = "\n".join(f"| {name} | {t[name]['precision']} | {t[name]['recall']} | {t[name]['f1']} |"
-                     for name in ("patterns", "classifier", "combined"))
-    gates = "\n".join(f"| {k} | {m[k]} | {'≤' if k.endswith('_max') else '≥'} {v} | "
-                      f"{'FAIL' if k in r['failed'] else 'pass'} |" for k, v in r["gates"].items())
+    rows = "\n".join(
+        f"| {name} | {t[name]['precision']} | {t[name]['recall']} | {t[name]['f1']} |"
+        for name in ("patterns", "classifier", "combined")
+    )
+    gates = "\n".join(
+        f"| {k} | {m[k]} | {'≤' if k.endswith('_max') else '≥'} {v} | "
+        f"{'FAIL' if k in r['failed'] else 'pass'} |"
+        for k, v in r["gates"].items()
+    )
     return f"""# Understanding: themes and answers on held-out text
 
-- Date: {r['date']}; encoder `{c['encoder']}`; {c['cores']} CPU cores
-- Command: `{r['command']}`
-- Held-out sets: `tests/heldout/` ({t['messages']} first messages, {a['answers']} answers), written
+- Date: {r["date"]}; encoder `{c["encoder"]}`; {c["cores"]} CPU cores
+- Command: `{r["command"]}`
+- Held-out sets: `tests/heldout/` ({t["messages"]} first messages, {a["answers"]} answers), written
   from the domain brief alone by a writer who never saw the training corpora
   (`data/understanding/`) or the phrase patterns; never used for tuning.
 
@@ -186,18 +227,18 @@ def render(r: dict) -> str:
 
 ## Answers
 
-- Polarity on the asked dimension: {a['asked_polarity_accuracy']} (phrase signals alone:
-  {a['asked_polarity_accuracy_patterns_only']}, where no signal counts as wrong)
-- Other dimensions an answer speaks about: precision {a['other_dimensions_precision']},
-  recall {a['other_dimensions_recall']} ({a['other_dimensions_found']} found; right = the
+- Polarity on the asked dimension: {a["asked_polarity_accuracy"]} (phrase signals alone:
+  {a["asked_polarity_accuracy_patterns_only"]}, where no signal counts as wrong)
+- Other dimensions an answer speaks about: precision {a["other_dimensions_precision"]},
+  recall {a["other_dimensions_recall"]} ({a["other_dimensions_found"]} found; right = the
   dimension with the gold polarity)
 
 ## Cost (action-server side, per message)
 
-- Time added (themes + answer reading, warm, uncached text): p50 {c['added_ms_p50']} ms,
-  p95 {c['added_ms_p95']} ms
-- Resident memory added by encoder and classifiers: {c['added_rss_mb']} MB
-- Training the classifiers: {c['training_seconds']} s
+- Time added (themes + answer reading, warm, uncached text): p50 {c["added_ms_p50"]} ms,
+  p95 {c["added_ms_p95"]} ms
+- Resident memory added by encoder and classifiers: {c["added_rss_mb"]} MB
+- Training the classifiers: {c["training_seconds"]} s
 
 ## Gates
 

@@ -45,7 +45,16 @@ REPORT = ROOT / "results" / "fuzz.md"
 SUMMARY_MARK = "Eerste stap"
 SUMMARY_LIMIT = 25
 LEAVING_BUTTONS = {"/opnieuw", "/stoppen", "/gegevens_intrekken"}
-REGION_LINKS = [None, None, "twente", "groningen", "zeeland", "limburg", "regio_zwolle", "rotterdam_rijnmond"]
+REGION_LINKS = [
+    None,
+    None,
+    "twente",
+    "groningen",
+    "zeeland",
+    "limburg",
+    "regio_zwolle",
+    "rotterdam_rijnmond",
+]
 
 
 @dataclass
@@ -68,8 +77,11 @@ class Fuzzer:
         return rest_talk(self.rasa_url, sender, text, metadata)
 
     def slots(self, sender: str) -> dict:
-        r = requests.get(f"{self.rasa_url}/conversations/{sender}/tracker",
-                         params={"token": self.token, "include_events": "NONE"}, timeout=30)
+        r = requests.get(
+            f"{self.rasa_url}/conversations/{sender}/tracker",
+            params={"token": self.token, "include_events": "NONE"},
+            timeout=30,
+        )
         r.raise_for_status()
         return r.json().get("slots") or {}
 
@@ -85,7 +97,11 @@ class Fuzzer:
         last_turn: list[dict] = []
         had_challenge = had_consent = False
         # The page opens with /groeten; a shared REST link may start with a reply straight away.
-        message = "/groeten" if rng.random() < 0.6 else rng.choice(self.answers if answering else self.pool)
+        message = (
+            "/groeten"
+            if rng.random() < 0.6
+            else rng.choice(self.answers if answering else self.pool)
+        )
         for i in range(n_replies + 1):
             try:
                 replies = self.talk(sender, message, metadata)
@@ -104,8 +120,11 @@ class Fuzzer:
                 res.flags.append(("duplicate_in_turn", f"turn {i}: {dup[0][:80]!r}"))
             if any(t.startswith(markers("error.turn")) for t in texts):
                 res.flags.append(("bot_error", f"turn {i}: {message!r}"))
-            asked = {normalise(r.get("text") or "") for r in replies
-                     if r.get("buttons") or normalise(r.get("text") or "").endswith("?")}
+            asked = {
+                normalise(r.get("text") or "")
+                for r in replies
+                if r.get("buttons") or normalise(r.get("text") or "").endswith("?")
+            }
             questions_seen.append(asked)
             if len(questions_seen) >= 3:
                 thrice = questions_seen[-1] & questions_seen[-2] & questions_seen[-3]
@@ -113,7 +132,8 @@ class Fuzzer:
                     res.flags.append(("asked_three_times", f"turn {i}: {sorted(thrice)[0][:80]!r}"))
             finished = done(texts)
             confirmed = message in LEAVING_BUTTONS or (
-                asks_confirmation([r.get("text") or "" for r in last_turn]) and said_yes(message))
+                asks_confirmation([r.get("text") or "" for r in last_turn]) and said_yes(message)
+            )
             if finished and not confirmed:
                 res.flags.append((f"unconfirmed_{finished}", f"turn {i}: {message!r}"))
             consent = slots.get("handoff_consent") is True
@@ -121,7 +141,11 @@ class Fuzzer:
                 res.flags.append(("consent_without_yes", f"turn {i}: {message!r}"))
             had_consent = consent
             challenge = bool(slots.get("challenge") or slots.get("themes"))
-            if had_challenge and not challenge and not (finished in ("restart", "withdraw") and confirmed):
+            if (
+                had_challenge
+                and not challenge
+                and not (finished in ("restart", "withdraw") and confirmed)
+            ):
                 res.flags.append(("state_lost", f"turn {i}: {message!r}"))
             had_challenge = challenge
             if res.summary_after is None and any(SUMMARY_MARK in t for t in texts):
@@ -142,7 +166,9 @@ class Fuzzer:
         return res
 
 
-def run(rasa_url: str, token: str, seed: int, conversations: int, workers: int, rasa_log: Path | None) -> dict:
+def run(
+    rasa_url: str, token: str, seed: int, conversations: int, workers: int, rasa_log: Path | None
+) -> dict:
     fuzzer = Fuzzer(rasa_url, token, seed)
     started = time.time()
     with ThreadPoolExecutor(workers) as pool:
@@ -157,8 +183,12 @@ def run(rasa_url: str, token: str, seed: int, conversations: int, workers: int, 
     answering = [r for r in results if r.answering]
     reached = sorted(r.summary_after for r in answering if r.summary_after is not None)
     return {
-        "seed": seed, "conversations": conversations, "turns": turns, "pool_size": len(fuzzer.pool),
-        "answering_conversations": len(answering), "summary_reached": len(reached),
+        "seed": seed,
+        "conversations": conversations,
+        "turns": turns,
+        "pool_size": len(fuzzer.pool),
+        "answering_conversations": len(answering),
+        "summary_reached": len(reached),
         "summary_after_median": reached[len(reached) // 2] if reached else None,
         "summary_after_max": reached[-1] if reached else None,
         "flags_by_kind": dict(Counter(kind for _, kind, _ in flags)),
@@ -170,27 +200,45 @@ def run(rasa_url: str, token: str, seed: int, conversations: int, workers: int, 
 
 def write_report(report: dict, command: str, path: Path = REPORT) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.with_suffix(".json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    path.with_suffix(".json").write_text(
+        json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8"
+    )
     kinds = report["flags_by_kind"] or {}
     lines = [
-        "# Conversation fuzzer", "",
-        f"Command: `{command}`", "",
+        "# Conversation fuzzer",
+        "",
+        f"Command: `{command}`",
+        "",
         f"- seed {report['seed']}, {report['conversations']} conversations, {report['turns']} turns, "
         f"pool of {report['pool_size']} replies written blind (`tests/fuzz/replies.yml`)",
         f"- answering conversations: {report['answering_conversations']}, reached the summary: "
         f"{report['summary_reached']} (median after {report['summary_after_median']} replies, "
         f"max {report['summary_after_max']})",
         f"- run time {report['seconds']} s against the real Rasa and action servers",
-        "- the same run on the dialogue before the rewrite: `fuzz-baseline-498dc3f.md`", "",
-        "| flag | count |", "|---|---|",
+        "- the same run on the dialogue before the rewrite: `fuzz-baseline-498dc3f.md`",
+        "",
+        "| flag | count |",
+        "|---|---|",
     ]
-    for kind in ("no_reply", "duplicate_in_turn", "circuit_breaker", "asked_three_times", "unconfirmed_restart",
-                 "unconfirmed_stop", "unconfirmed_withdraw", "state_lost", "consent_without_yes", "no_summary",
-                 "http_error", "bot_error"):
+    for kind in (
+        "no_reply",
+        "duplicate_in_turn",
+        "circuit_breaker",
+        "asked_three_times",
+        "unconfirmed_restart",
+        "unconfirmed_stop",
+        "unconfirmed_withdraw",
+        "state_lost",
+        "consent_without_yes",
+        "no_summary",
+        "http_error",
+        "bot_error",
+    ):
         lines.append(f"| {kind} | {kinds.get(kind, 0)} |")
     if report["flags"]:
-        lines += ["", "First flags:", ""] + [f"- #{f['conversation']} {f['kind']}: {f['detail']}"
-                                             for f in report["flags"][:20]]
+        lines += ["", "First flags:", ""] + [
+            f"- #{f['conversation']} {f['kind']}: {f['detail']}" for f in report["flags"][:20]
+        ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -201,7 +249,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--rasa-url", help="talk to a running Rasa instead of starting the stack")
     parser.add_argument("--token", default="")
-    parser.add_argument("--record", action="store_true", help="write the report to docs/benchmarks/")
+    parser.add_argument(
+        "--record", action="store_true", help="write the report to docs/benchmarks/"
+    )
     args = parser.parse_args()
     command = f".venv/bin/python scripts/fuzz_conversations.py --seed {args.seed} --conversations {args.conversations}"
     stack = None
@@ -217,9 +267,26 @@ def main() -> int:
     finally:
         if stack is not None:
             stack.close()
-    write_report(report, command + (" --record" if args.record else ""), RECORDED if args.record else REPORT)
-    print(json.dumps({k: report[k] for k in ("seed", "conversations", "turns", "flags_by_kind", "summary_reached",
-                                             "answering_conversations", "seconds")}, ensure_ascii=False))
+    write_report(
+        report, command + (" --record" if args.record else ""), RECORDED if args.record else REPORT
+    )
+    print(
+        json.dumps(
+            {
+                k: report[k]
+                for k in (
+                    "seed",
+                    "conversations",
+                    "turns",
+                    "flags_by_kind",
+                    "summary_reached",
+                    "answering_conversations",
+                    "seconds",
+                )
+            },
+            ensure_ascii=False,
+        )
+    )
     for flag in report["flags"][:15]:
         print(f"  #{flag['conversation']} {flag['kind']}: {flag['detail']}")
     return 1 if report["flags"] else 0

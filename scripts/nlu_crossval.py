@@ -32,30 +32,62 @@ INTENT_F1_MIN = 0.90
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--record", action="store_true", help="write the report to docs/benchmarks/")
+    parser.add_argument(
+        "--record", action="store_true", help="write the report to docs/benchmarks/"
+    )
     args = parser.parse_args()
     out = ROOT / "results" / "nlu-crossval"
-    report_file, summary_file = (REPORT, SUMMARY) if args.record else (out / "report.json", out / "nlu.md")
+    report_file, summary_file = (
+        (REPORT, SUMMARY) if args.record else (out / "report.json", out / "nlu.md")
+    )
     shutil.rmtree(out, ignore_errors=True)
     # Rasa draws its folds with numpy's global random state and no seed; seeding it
     # makes the folds (and with DIET's random_seed the whole report) repeatable.
-    argv = ["rasa", "test", "nlu", "--nlu", "data/nlu", "--config", "config.yml",
-            "--cross-validation", "--folds", str(args.folds), "--out", str(out)]
-    launcher = ("import sys, numpy; numpy.random.seed(SEED); sys.argv = ARGV; "
-                "from rasa.__main__ import main; main()").replace("SEED", str(FOLD_SEED)).replace("ARGV", repr(argv))
+    argv = [
+        "rasa",
+        "test",
+        "nlu",
+        "--nlu",
+        "data/nlu",
+        "--config",
+        "config.yml",
+        "--cross-validation",
+        "--folds",
+        str(args.folds),
+        "--out",
+        str(out),
+    ]
+    launcher = (
+        (
+            "import sys, numpy; numpy.random.seed(SEED); sys.argv = ARGV; "
+            "from rasa.__main__ import main; main()"
+        )
+        .replace("SEED", str(FOLD_SEED))
+        .replace("ARGV", repr(argv))
+    )
     cmd = [sys.executable, "-c", launcher]
     log = ROOT / "var" / "log" / "nlu-crossval.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as fh:
-        done = subprocess.run(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT,
-                              env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+        done = subprocess.run(
+            cmd,
+            cwd=ROOT,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        )
     if done.returncode != 0:
         print(f"rasa test nlu failed (exit {done.returncode}); see {log}")
         return 1
     report = json.loads((out / "intent_report.json").read_text())
     report_file.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
-    intents = {k: v for k, v in report.items() if isinstance(v, dict) and "f1-score" in v
-               and k not in {"macro avg", "weighted avg", "micro avg"}}
+    intents = {
+        k: v
+        for k, v in report.items()
+        if isinstance(v, dict)
+        and "f1-score" in v
+        and k not in {"macro avg", "weighted avg", "micro avg"}
+    }
     macro = report["macro avg"]["f1-score"]
     rows = sorted(intents.items(), key=lambda kv: kv[1]["f1-score"])
     lines = [
@@ -70,13 +102,20 @@ def main() -> int:
         "| intent | precision | recall | F1 | examples |",
         "|---|---|---|---|---|",
     ]
-    lines += [f"| {k} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1-score']:.3f} | {v['support']} |"
-              for k, v in rows]
+    lines += [
+        f"| {k} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1-score']:.3f} | {v['support']} |"
+        for k, v in rows
+    ]
     summary_file.write_text("\n".join(lines) + "\n")
     low = [(k, v["f1-score"]) for k, v in rows if v["f1-score"] < INTENT_F1_MIN]
-    print(f"macro F1 {macro:.3f}; lowest: " + ", ".join(f"{k} {v['f1-score']:.2f}" for k, v in rows[:3]))
+    print(
+        f"macro F1 {macro:.3f}; lowest: "
+        + ", ".join(f"{k} {v['f1-score']:.2f}" for k, v in rows[:3])
+    )
     if macro < MACRO_F1_MIN or low:
-        print(f"FAILED: macro F1 must be >= {MACRO_F1_MIN} and no intent below {INTENT_F1_MIN}: {low}")
+        print(
+            f"FAILED: macro F1 must be >= {MACRO_F1_MIN} and no intent below {INTENT_F1_MIN}: {low}"
+        )
         return 1
     return 0
 

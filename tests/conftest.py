@@ -29,8 +29,9 @@ def stack(tmp_path_factory):
 
 def _postgres_param():
     url = os.environ.get("TEST_POSTGRES_URL")
-    return pytest.param(url, id="postgres",
-                        marks=pytest.mark.skipif(not url, reason="TEST_POSTGRES_URL not set"))
+    return pytest.param(
+        url, id="postgres", marks=pytest.mark.skipif(not url, reason="TEST_POSTGRES_URL not set")
+    )
 
 
 @pytest.fixture(params=["sqlite", _postgres_param()])

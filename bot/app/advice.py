@@ -23,8 +23,14 @@ def engine_answers(conv: Conversation) -> list[engine.Answer]:
     out = []
     for qid, value in conv.answers.items():
         if qid in wanted:
-            out.append(engine.Answer(question_id=qid, option_id=value.get("option"),
-                                     text=value.get("text"), skipped=bool(value.get("skipped"))))
+            out.append(
+                engine.Answer(
+                    question_id=qid,
+                    option_id=value.get("option"),
+                    text=value.get("text"),
+                    skipped=bool(value.get("skipped")),
+                )
+            )
     return out
 
 
@@ -35,9 +41,12 @@ def advice_for(conv: Conversation) -> dict[str, Any]:
     questions = content.questions_for(conv)
     themes = [t for t in conv.themes if t in fw.themes]
     size = conv.company_size
-    profile = engine.score_profile(fw, themes, engine_answers(conv), size, questions,
-                                   read_text=understanding.score_answer)
-    stories: list[RegionStory | Story] = [s for s in region.stories if not s.themes or set(s.themes) & set(themes)]
+    profile = engine.score_profile(
+        fw, themes, engine_answers(conv), size, questions, read_text=understanding.score_answer
+    )
+    stories: list[RegionStory | Story] = [
+        s for s in region.stories if not s.themes or set(s.themes) & set(themes)
+    ]
     if not stories:
         stories = [s for t in themes for s in fw.stories_for(t)] or list(fw.stories[:1])
     return {
@@ -72,14 +81,21 @@ def summary(conv: Conversation) -> list[Reply]:
         lever_lines.append(f"{i}. {lever.label}: {lever.reason}\n   Eerste stap: {step}")
     out.append(Reply(f"{say('summary.levers_title')}\n" + "\n".join(lever_lines)))
     try:
-        out.append(Reply(say("summary.chart_caption"), image=chart.chart_data_uri(chart_rows(advice["profile"]))))
+        out.append(
+            Reply(
+                say("summary.chart_caption"),
+                image=chart.chart_data_uri(chart_rows(advice["profile"])),
+            )
+        )
     except Exception:  # the advice stands without the picture
         logger.exception("profile chart failed")
     story = advice["story"]
     if story is not None:
         out.append(Reply(f"{say('summary.story_title')}\n{story.title}: {story.text}"))
     if advice["instruments"]:
-        instrument_lines = [f"• {i.name}: {i.description}" + (f" ({i.link})" if i.link else "")
-                            for i in advice["instruments"]]
+        instrument_lines = [
+            f"• {i.name}: {i.description}" + (f" ({i.link})" if i.link else "")
+            for i in advice["instruments"]
+        ]
         out.append(Reply(say("summary.region_title") + "\n" + "\n".join(instrument_lines)))
     return out

@@ -47,15 +47,33 @@ from .state import (
 )
 
 CONFIDENT = 0.7  # an NLU intent below this is a guess
-DETOURS = {"vraag_uitleg", "vraag_privacy", "vraag_wie", "vraag_kosten", "hulp", "buiten_scope", "belediging",
-           "andere_taal", "groeten", "bedanken"}
+DETOURS = {
+    "vraag_uitleg",
+    "vraag_privacy",
+    "vraag_wie",
+    "vraag_kosten",
+    "hulp",
+    "buiten_scope",
+    "belediging",
+    "andere_taal",
+    "groeten",
+    "bedanken",
+}
 QUESTIONS_BACK = {"vraag_uitleg", "vraag_privacy", "vraag_wie", "vraag_kosten", "hulp"}
-LEAVING = {"opnieuw": "restart", "stoppen": "stop", "afscheid": "stop", "gegevens_intrekken": "withdraw"}
+LEAVING = {
+    "opnieuw": "restart",
+    "stoppen": "stop",
+    "afscheid": "stop",
+    "gegevens_intrekken": "withdraw",
+}
 OPENING = "_opening"
 FACTS = ["themes", "company_size", "sector", "location", "region"]
 CONTACT_QUESTIONS = ("contact_name", "company_name", "contact_email")
-_SUMMARY_AGAIN = re.compile(r"\b(samenvatting|tips|advies|overzicht|stappen)\b.*\b(nog ?eens|weer|opnieuw|terug)\b|"
-                            r"\b(nog ?eens|opnieuw)\b.*\b(samenvatting|tips|advies|overzicht)\b", re.I)
+_SUMMARY_AGAIN = re.compile(
+    r"\b(samenvatting|tips|advies|overzicht|stappen)\b.*\b(nog ?eens|weer|opnieuw|terug)\b|"
+    r"\b(nog ?eens|opnieuw)\b.*\b(samenvatting|tips|advies|overzicht)\b",
+    re.I,
+)
 _COACH_WORDS = re.compile(r"\b(coach|adviseur|iemand spreken|mens spreken|contact)\b", re.I)
 _SEND_WORDS = re.compile(r"\b(versturen|verstuur|doorsturen|stuur( het| maar)? (door|op))\b", re.I)
 
@@ -84,7 +102,9 @@ class _Turn:
     # ------------------------------------------------------------------ helpers
     def say(self, key: str, buttons: list[dict] | None = None, **values) -> None:
         text = content.say(self.conv, key, **values)
-        if text and not any(r.text == text for r in self.out):  # never the same message twice in a turn
+        if text and not any(
+            r.text == text for r in self.out
+        ):  # never the same message twice in a turn
             self.out.append(Reply(text, buttons or []))
 
     @property
@@ -107,7 +127,9 @@ class _Turn:
     def is_no(self) -> bool:
         if self.msg.from_button:
             return self.msg.button_intent == "ontkennen"
-        return words.is_no(self.text) or (self.intent() == "ontkennen" and not words.is_yes(self.text))
+        return words.is_no(self.text) or (
+            self.intent() == "ontkennen" and not words.is_yes(self.text)
+        )
 
     def leaving(self) -> str | None:
         intent = self.intent()
@@ -118,14 +140,21 @@ class _Turn:
         if intent in DETOURS:
             return intent
         # A question back that the NLU half recognised is still a question back.
-        if (not self.msg.from_button and self.text.rstrip().endswith("?") and self.msg.intent in QUESTIONS_BACK
-                and self.msg.confidence >= 0.45):
+        if (
+            not self.msg.from_button
+            and self.text.rstrip().endswith("?")
+            and self.msg.intent in QUESTIONS_BACK
+            and self.msg.confidence >= 0.45
+        ):
             return self.msg.intent
         return None
 
     def is_skip(self) -> bool:
-        return (self.msg.from_button and self.msg.button_intent == "weet_niet") or words.is_skip(self.text) or (
-            self.intent() == "weet_niet" and len(self.text.split()) <= 6)
+        return (
+            (self.msg.from_button and self.msg.button_intent == "weet_niet")
+            or words.is_skip(self.text)
+            or (self.intent() == "weet_niet" and len(self.text.split()) <= 6)
+        )
 
     # ------------------------------------------------------------------ the turn
     def run(self) -> None:
@@ -145,9 +174,15 @@ class _Turn:
             self.say("faq.empty")
             self.reask_or_skip() if conv.pending else self.after()
             return
-        handler = {START: self.on_question, INTAKE: self.on_question, CONTACT: self.on_question,
-                   CONSENT: self.on_consent, READBACK: self.on_readback, ADVISED: self.after,
-                   HANDED_OFF: self.after}.get(conv.phase, self.on_question)
+        handler = {
+            START: self.on_question,
+            INTAKE: self.on_question,
+            CONTACT: self.on_question,
+            CONSENT: self.on_consent,
+            READBACK: self.on_readback,
+            ADVISED: self.after,
+            HANDED_OFF: self.after,
+        }.get(conv.phase, self.on_question)
         handler()
 
     # ------------------------------------------------------------------ questions
@@ -174,11 +209,15 @@ class _Turn:
                 self.reask_or_skip("answer.yes_no")
             return
         got = self.extract(pending)
-        if conv.phase == CONTACT and (self.is_no() or (self.intent() == "ontkennen" and got is None)):
+        if conv.phase == CONTACT and (
+            self.is_no() or (self.intent() == "ontkennen" and got is None)
+        ):
             self.drop_handoff()  # "nee, laat maar" while giving details: nothing is sent, details go
             return
         asks_back = self.text.rstrip().endswith("?") and self.intent() in DETOURS
-        if got is not None and got[1] and not asks_back:  # a question back is no answer ("ben je een robot?")
+        if (
+            got is not None and got[1] and not asks_back
+        ):  # a question back is no answer ("ben je een robot?")
             self.accept(pending, got[0])
             return
         leaving = self.leaving()
@@ -269,7 +308,12 @@ class _Turn:
             if pending == "contact_email":
                 suggestion = handoff.parse_contact(self.text).get("error")
                 if suggestion:
-                    self.out.append(Reply(content.say(self.conv, retry_key) + f" Bedoel je misschien {suggestion}?"))
+                    self.out.append(
+                        Reply(
+                            content.say(self.conv, retry_key)
+                            + f" Bedoel je misschien {suggestion}?"
+                        )
+                    )
                     retry_key = None
             if retry_key:
                 self.say(retry_key, **extra)
@@ -291,7 +335,12 @@ class _Turn:
             themes = understanding.detect_themes(fw, text)
             if themes:
                 return {"themes": themes, "_text": text}, True
-            if len(text.split()) >= 3 and not words.is_yes(text) and not words.is_no(text) and not words.is_skip(text):
+            if (
+                len(text.split()) >= 3
+                and not words.is_yes(text)
+                and not words.is_no(text)
+                and not words.is_skip(text)
+            ):
                 return {"_text": text}, False
             return None
         if pending == "company_size":
@@ -304,7 +353,11 @@ class _Turn:
             if sector:
                 return {"sector": sector.label}, True
             cleaned = handoff.clean(text, 60)
-            if 1 <= len(cleaned.split()) <= 4 and re.search(r"[a-zà-ÿ]{3}", cleaned.lower()) and "?" not in cleaned:
+            if (
+                1 <= len(cleaned.split()) <= 4
+                and re.search(r"[a-zà-ÿ]{3}", cleaned.lower())
+                and "?" not in cleaned
+            ):
                 return {"sector": cleaned[:1].upper() + cleaned[1:]}, False
             return None
         if pending in ("location", "_new_place"):
@@ -351,23 +404,32 @@ class _Turn:
         question = content.questions_for(self.conv).get(question_id)
         if question is None:
             return {"_answer": {"skipped": True}}, True
-        option = question.option(self.msg.entities["optie"]) if self.msg.entities.get("optie") else None
+        option = (
+            question.option(self.msg.entities["optie"]) if self.msg.entities.get("optie") else None
+        )
         if option is not None:
             return {"_answer": {"option": option.id, "label": option.label}}, True
         text = self.text
         if not text or words.is_noise(text):
             return None
         said = words.normalize(text)
-        matched = engine.match_option(question, text) or (engine.match_option(question, said) if said else None)
+        matched = engine.match_option(question, text) or (
+            engine.match_option(question, said) if said else None
+        )
         if not matched and said and len(said.split()) <= 4:
             # "ja hoor", "hmm soms": a short reply that contains exactly one option's own words
-            hits = {o.id for o in question.options for a in [o.label, *o.also]
-                    if re.search(rf"\b{re.escape(words.normalize(a))}\b", said)}
+            hits = {
+                o.id
+                for o in question.options
+                for a in [o.label, *o.also]
+                if re.search(rf"\b{re.escape(words.normalize(a))}\b", said)
+            }
             matched = hits.pop() if len(hits) == 1 else None
         if not matched and (words.plain_yes(text) or words.plain_no(text)):
             matched = yes_no_option(question, yes=words.plain_yes(text))
         signals = engine.score_text(content.framework(), text) or understanding.speaks_about(
-            text, engine.main_dimension(question))
+            text, engine.main_dimension(question)
+        )
         if matched or signals:
             answer = {"text": text}
             if matched:
@@ -420,7 +482,13 @@ class _Turn:
             conv.set("challenge", values["_label"])
         if themes:
             labels = ", ".join(content.framework().themes[t].label.lower() for t in conv.themes)
-            self.out.append(Reply(content.say(conv, "capture.ack") + " " + content.say(conv, "capture.ack_themes", themes=labels)))
+            self.out.append(
+                Reply(
+                    content.say(conv, "capture.ack")
+                    + " "
+                    + content.say(conv, "capture.ack_themes", themes=labels)
+                )
+            )
         elif pending == "themes" and values.get("_text"):
             self.say("capture.ack_own_words")
         if conv.phase == START:
@@ -466,7 +534,10 @@ class _Turn:
             conv.set(pending, UNKNOWN)
         elif pending == "location":
             conv.set("location", self.place_text() or UNKNOWN)
-            conv.set("region", conv.get("region") or self.env.link.get("region") or content.regions().fallback.id)
+            conv.set(
+                "region",
+                conv.get("region") or self.env.link.get("region") or content.regions().fallback.id,
+            )
         elif pending == "region":
             options = conv.get("region_options") or []
             conv.set("region", options[0] if options else content.regions().fallback.id)
@@ -536,8 +607,12 @@ class _Turn:
             return "region"
         questions = content.questions_for(conv)
         return engine.next_question(
-            content.framework(), conv.themes, advice.engine_answers(conv), max_questions=content.max_questions(),
-            questions=list(questions.values()), read_text=understanding.score_answer,
+            content.framework(),
+            conv.themes,
+            advice.engine_answers(conv),
+            max_questions=content.max_questions(),
+            questions=list(questions.values()),
+            read_text=understanding.score_answer,
         )
 
     def finish_intake(self) -> None:
@@ -554,7 +629,9 @@ class _Turn:
         conv = self.conv
         conv.phase = CONSENT
         if content.coach_of(conv) is None:
-            if conv.dialogue.get("other_place_tried"):  # asked once: point to the desk, do not ask again
+            if conv.dialogue.get(
+                "other_place_tried"
+            ):  # asked once: point to the desk, do not ask again
                 conv.clear_pending()
                 conv.phase = ADVISED
                 self.say("coach_offer.no_coach_again")
@@ -583,12 +660,18 @@ class _Turn:
                 self.out.append(Reply(say("greeting")))
                 self.out.append(Reply(say("greeting.hint"), content_theme_buttons(conv)))
         elif pending == "themes":
-            self.out.append(Reply(say("ask.themes"), content_theme_buttons(conv, include_other=False)))
+            self.out.append(
+                Reply(say("ask.themes"), content_theme_buttons(conv, include_other=False))
+            )
         elif pending in ("company_size", "sector", "location"):
             self.out.append(Reply(say(f"ask.{pending}"), [skip_button]))
         elif pending == "region":
-            options = [r for r in (content.regions().get(i) for i in conv.get("region_options") or []) if r]
-            buttons = [button(r.name, f'/vertellen{{"regio":"{r.id}"}}') for r in options] + [skip_button]
+            options = [
+                r for r in (content.regions().get(i) for i in conv.get("region_options") or []) if r
+            ]
+            buttons = [button(r.name, f'/vertellen{{"regio":"{r.id}"}}') for r in options] + [
+                skip_button
+            ]
             self.out.append(Reply(say("ask.region", place=conv.get("location") or ""), buttons))
         elif pending.startswith("q_"):
             question = content.questions_for(conv).get(pending)
@@ -605,15 +688,35 @@ class _Turn:
             if coach is None:  # offer_coach asks for consent only when the region has a coach
                 raise RuntimeError(f"consent asked without a coach (region {conv.get('region')!r})")
             if not again:
-                self.out.append(Reply(say("coach_offer", coach_role=content.coach_role(coach), coach_name=coach.name,
-                                          coach_org=coach.organisation)))
-                self.out.append(Reply(handoff.consent_question(conv),
-                                      [button(say("button.yes_coach"), "/bevestigen"),
-                                       button(say("button.no_coach"), "/ontkennen")]))
+                self.out.append(
+                    Reply(
+                        say(
+                            "coach_offer",
+                            coach_role=content.coach_role(coach),
+                            coach_name=coach.name,
+                            coach_org=coach.organisation,
+                        )
+                    )
+                )
+                self.out.append(
+                    Reply(
+                        handoff.consent_question(conv),
+                        [
+                            button(say("button.yes_coach"), "/bevestigen"),
+                            button(say("button.no_coach"), "/ontkennen"),
+                        ],
+                    )
+                )
             else:
-                self.out.append(Reply(say("consent.again", coach_name=coach.name),
-                                      [button(say("button.yes_coach"), "/bevestigen"),
-                                       button(say("button.no_coach"), "/ontkennen")]))
+                self.out.append(
+                    Reply(
+                        say("consent.again", coach_name=coach.name),
+                        [
+                            button(say("button.yes_coach"), "/bevestigen"),
+                            button(say("button.no_coach"), "/ontkennen"),
+                        ],
+                    )
+                )
         elif pending == "other_place":
             self.out.append(Reply(say("coach_offer.other_place"), yes_no))
         elif pending == "_new_place":
@@ -624,9 +727,24 @@ class _Turn:
             self.out.append(Reply(say("contact.retry"), yes_no))
         elif pending == "readback":
             coach = content.coach_of(conv)
-            intro = say("readback.intro", coach_name=coach.name if coach else "", coach_org=coach.organisation if coach else "")
-            self.out.append(Reply(intro + "\n" + "\n".join(handoff.contact_lines(conv)) + "\n\n" + say("readback.question"),
-                                  [button(say("button.send"), "/bevestigen"), button(say("button.change"), "/ontkennen")]))
+            intro = say(
+                "readback.intro",
+                coach_name=coach.name if coach else "",
+                coach_org=coach.organisation if coach else "",
+            )
+            self.out.append(
+                Reply(
+                    intro
+                    + "\n"
+                    + "\n".join(handoff.contact_lines(conv))
+                    + "\n\n"
+                    + say("readback.question"),
+                    [
+                        button(say("button.send"), "/bevestigen"),
+                        button(say("button.change"), "/ontkennen"),
+                    ],
+                )
+            )
 
     # ------------------------------------------------------------------ side questions
     def answer_detour(self, intent: str, pending: str | None) -> None:
@@ -635,7 +753,11 @@ class _Turn:
         if intent == "vraag_uitleg" and question is not None:
             dim_id = max(question.dimensions, key=question.dimensions.__getitem__)
             dim = content.framework().dimensions[dim_id]
-            self.say("faq.vraag_uitleg_question", dimension=dim.label.lower(), explanation=dim.explanation)
+            self.say(
+                "faq.vraag_uitleg_question",
+                dimension=dim.label.lower(),
+                explanation=dim.explanation,
+            )
         else:
             self.say(f"faq.{intent}")
 
@@ -650,8 +772,11 @@ class _Turn:
                 self.on_question()
             return
         # Consent is only ever an explicit yes; for "look elsewhere?" wanting a coach will do.
-        yes = self.is_yes() or (pending == "other_place" and not self.detour() and (
-            self.intent() == "wil_mens" or bool(_COACH_WORDS.search(self.text))))
+        yes = self.is_yes() or (
+            pending == "other_place"
+            and not self.detour()
+            and (self.intent() == "wil_mens" or bool(_COACH_WORDS.search(self.text)))
+        )
         if yes and pending == "consent":
             if content.coach_of(conv) is None:  # never collect details nobody would receive
                 self.offer_coach()
@@ -737,8 +862,12 @@ class _Turn:
         region = content.region_of(conv)
         conv.phase = HANDED_OFF
         conv.dialogue.pop("held", None)
-        self.say("submit.done", reference=reference, coach_name=coach.name,
-                 office_hours=coach.office_hours or region.office_hours or "op werkdagen")
+        self.say(
+            "submit.done",
+            reference=reference,
+            coach_name=coach.name,
+            office_hours=coach.office_hours or region.office_hours or "op werkdagen",
+        )
 
     # ------------------------------------------------------------------ after the advice
     def after(self) -> None:
@@ -770,26 +899,39 @@ class _Turn:
         if wants_coach:
             if handed_off:
                 coach = content.coach_of(conv)
-                self.say("after.already_sent", reference=conv.get("handoff_reference") or "",
-                         coach_name=coach.name if coach else "de coach")
+                self.say(
+                    "after.already_sent",
+                    reference=conv.get("handoff_reference") or "",
+                    coach_name=coach.name if coach else "de coach",
+                )
             else:
                 self.offer_coach()
             return
         if detour:
             self.answer_detour(detour, None)
             return
-        noted = bool(self.text) and bool(understanding.detect_themes(content.framework(), self.text))
+        noted = bool(self.text) and bool(
+            understanding.detect_themes(content.framework(), self.text)
+        )
         if noted and not handed_off:
             conv.add_challenge(self.text)
         n = int(conv.dialogue.get("after_n") or 0)
         conv.dialogue["after_n"] = n + 1
         say = lambda key, **kw: content.say(conv, key, **kw)  # noqa: E731
         if handed_off:
-            text = content.say_variant(conv, "after.handed_off", n, reference=conv.get("handoff_reference") or "")
-            buttons = [button(say("button.tips_again"), '/vertellen{"actie":"samenvatting"}'), button(say("button.restart"), "/opnieuw")]
+            text = content.say_variant(
+                conv, "after.handed_off", n, reference=conv.get("handoff_reference") or ""
+            )
+            buttons = [
+                button(say("button.tips_again"), '/vertellen{"actie":"samenvatting"}'),
+                button(say("button.restart"), "/opnieuw"),
+            ]
         else:
             text = content.say_variant(conv, "after.noted" if noted else "after.advised", n)
-            buttons = [button(say("button.coach"), "/bevestigen"), button(say("button.restart"), "/opnieuw")]
+            buttons = [
+                button(say("button.coach"), "/bevestigen"),
+                button(say("button.restart"), "/opnieuw"),
+            ]
             conv.dialogue["offer_again"] = True
         self.out.append(Reply(text, buttons))
 
@@ -798,8 +940,15 @@ class _Turn:
         conv = self.conv
         conv.dialogue["confirm"] = what
         say = lambda key: content.say(conv, key)  # noqa: E731
-        self.out.append(Reply(say(f"confirm.{what}"), [button(say(f"button.confirm_{what}"), "/bevestigen"),
-                                                         button(say("button.go_on"), "/ontkennen")]))
+        self.out.append(
+            Reply(
+                say(f"confirm.{what}"),
+                [
+                    button(say(f"button.confirm_{what}"), "/bevestigen"),
+                    button(say("button.go_on"), "/ontkennen"),
+                ],
+            )
+        )
 
     def on_confirm(self) -> bool:
         """Handle the reply to a confirmation; False when the message is something else entirely."""
@@ -868,7 +1017,12 @@ class _Turn:
             state["pending"] = None
         self.say("resume")
         conv.dialogue.update(pending=state.get("pending"), attempts=0)
-        if self.is_yes() or words.is_noise(self.text) or self.intent() == "groeten" or not self.msg.text:
+        if (
+            self.is_yes()
+            or words.is_noise(self.text)
+            or self.intent() == "groeten"
+            or not self.msg.text
+        ):
             if conv.pending:
                 self.ask(conv.pending)
             elif conv.phase in (START, INTAKE):
@@ -888,9 +1042,17 @@ def place_values(text: str, in_passing: bool = False) -> dict | None:
     if found is None:
         return None
     if found.status == "found":
-        return {"location": found.place or found.postcode, "region": found.region_ids[0], "region_options": None}
+        return {
+            "location": found.place or found.postcode,
+            "region": found.region_ids[0],
+            "region_options": None,
+        }
     if found.status == "ambiguous" and (found.place or not in_passing):
-        return {"location": found.place or text[:60], "region": None, "region_options": found.region_ids}
+        return {
+            "location": found.place or text[:60],
+            "region": None,
+            "region_options": found.region_ids,
+        }
     return None
 
 
@@ -904,7 +1066,10 @@ def yes_no_option(question: Question, yes: bool) -> str | None:
 
 
 def content_theme_buttons(conv: Conversation, include_other: bool = True) -> list[dict]:
-    buttons = [button(t.button, f'/vertellen{{"thema":"{t.id}"}}') for t in content.framework().themes.values()]
+    buttons = [
+        button(t.button, f'/vertellen{{"thema":"{t.id}"}}')
+        for t in content.framework().themes.values()
+    ]
     if include_other:
         buttons.append(button(content.say(conv, "button.other"), '/vertellen{"thema":"anders"}'))
     return buttons

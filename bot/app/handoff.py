@@ -25,9 +25,16 @@ from .state import UNKNOWN, Conversation
 logger = logging.getLogger(__name__)
 
 _TYPO_DOMAINS = {
-    "gmial.com": "gmail.com", "gmai.com": "gmail.com", "gmail.co": "gmail.com", "gamil.com": "gmail.com",
-    "gmail.nl": "gmail.com", "hotmial.com": "hotmail.com", "hotmal.com": "hotmail.com",
-    "hotmail.con": "hotmail.com", "outlok.com": "outlook.com", "kpnmial.nl": "kpnmail.nl",
+    "gmial.com": "gmail.com",
+    "gmai.com": "gmail.com",
+    "gmail.co": "gmail.com",
+    "gamil.com": "gmail.com",
+    "gmail.nl": "gmail.com",
+    "hotmial.com": "hotmail.com",
+    "hotmal.com": "hotmail.com",
+    "hotmail.con": "hotmail.com",
+    "outlok.com": "outlook.com",
+    "kpnmial.nl": "kpnmail.nl",
     "ziggo.nll": "ziggo.nl",
 }
 
@@ -41,7 +48,9 @@ def record_usage(event: str, region: str | None, source: str | None) -> None:
 
 
 def withdraw_contact(region: Region) -> str:
-    return region.handoff.email or HandoffOutbox().operator_email or "de organisatie achter deze chat"
+    return (
+        region.handoff.email or HandoffOutbox().operator_email or "de organisatie achter deze chat"
+    )
 
 
 def consent_question(conv: Conversation) -> str:
@@ -53,7 +62,10 @@ def record_consent(conv: Conversation) -> None:
     """The explicit yes, with time and text version, before anything personal is asked."""
     region = content.region_of(conv)
     conv.set("handoff_consent", True)
-    conv.set("consent_record", consent_record(region.name, withdraw_contact(region), version=CONSENT_TEXT_VERSION))
+    conv.set(
+        "consent_record",
+        consent_record(region.name, withdraw_contact(region), version=CONSENT_TEXT_VERSION),
+    )
 
 
 def refuse_consent(conv: Conversation) -> None:
@@ -87,7 +99,9 @@ def parse_contact(text: str) -> dict[str, Any]:
 def parse_name(text: str) -> str | None:
     """A person's name from an answer ("ik ben Jan de Vries" -> "Jan de Vries"), or None."""
     name = clean(text, 80)
-    name = re.sub(r"^(ik ben|mijn naam is|ik heet|dit is|naam:?)\s+", "", name, flags=re.I).strip(" .!")
+    name = re.sub(r"^(ik ben|mijn naam is|ik heet|dit is|naam:?)\s+", "", name, flags=re.I).strip(
+        " .!"
+    )
     if len(name) < 2 or not re.search(r"[A-Za-zÀ-ÿ]", name) or "@" in name or len(name.split()) > 6:
         return None
     return name
@@ -103,8 +117,11 @@ def contact_lines(conv: Conversation) -> list[str]:
         lines.append(f"E-mail: {conv.get('contact_email')}")
     if conv.get("contact_phone"):
         lines.append(f"Telefoon: {conv.get('contact_phone')}")
-    facts = [("Aantal mensen", conv.get("company_size")), ("Branche", conv.get("sector")),
-             ("Plaats", conv.get("location"))]
+    facts = [
+        ("Aantal mensen", conv.get("company_size")),
+        ("Branche", conv.get("sector")),
+        ("Plaats", conv.get("location")),
+    ]
     lines += [f"{label}: {value}" for label, value in facts if value not in (None, UNKNOWN, "")]
     lines.append("Plus je vraag, de samenvatting met tips en ons gesprek.")
     return lines
@@ -122,19 +139,38 @@ def profile_of(conv: Conversation, conversation_id: str, transcript: list[dict])
         conversation_id=conversation_id,
         region={"id": region.id, "name": region.name},
         source={"bron": conv.get("source") or "website", "campagne": conv.get("campaign")},
-        contact={"name": conv.get("contact_name") or "(niet opgegeven)", "email": email, "phone": phone,
-                 "preferred_contact": "email" if email else "telefoon"},
-        company={"name": conv.get("company_name") or "(niet opgegeven)", "sector": unknown(conv.get("sector")),
-                 "size": conv.company_size, "place": unknown(conv.get("location"))},
+        contact={
+            "name": conv.get("contact_name") or "(niet opgegeven)",
+            "email": email,
+            "phone": phone,
+            "preferred_contact": "email" if email else "telefoon",
+        },
+        company={
+            "name": conv.get("company_name") or "(niet opgegeven)",
+            "sector": unknown(conv.get("sector")),
+            "size": conv.company_size,
+            "place": unknown(conv.get("location")),
+        },
         themes=[{"id": t, "label": fw.themes[t].label} for t in data["themes"]],
         challenge=conv.get("challenge") or "",
         dimensions=[
-            {"id": d, "label": fw.dimensions[d].label, "score": s.score, "level": s.level,
-             "evidence": list(s.evidence)[:5], "confidence": round(s.confidence, 2)}
+            {
+                "id": d,
+                "label": fw.dimensions[d].label,
+                "score": s.score,
+                "level": s.level,
+                "evidence": list(s.evidence)[:5],
+                "confidence": round(s.confidence, 2),
+            }
             for d, s in data["profile"].dimensions.items()
         ],
         levers=[
-            {"id": lv.lever_id, "label": lv.label, "reason": lv.reason, "first_steps": [s.text for s in lv.steps]}
+            {
+                "id": lv.lever_id,
+                "label": lv.label,
+                "reason": lv.reason,
+                "first_steps": [s.text for s in lv.steps],
+            }
             for lv in data["levers"]
         ],
         instruments=[{"id": i.id, "name": i.name, "link": i.link} for i in data["instruments"]],
@@ -144,18 +180,27 @@ def profile_of(conv: Conversation, conversation_id: str, transcript: list[dict])
     )
 
 
-def submit(conv: Conversation, conversation_id: str, transcript: Callable[[], list[dict]]) -> str | None:
+def submit(
+    conv: Conversation, conversation_id: str, transcript: Callable[[], list[dict]]
+) -> str | None:
     """Queue the consented handoff; its reference, or None when consent or coach is missing."""
     region = content.region_of(conv)
-    if not conv.get("handoff_consent") or not conv.get("consent_record") or content.coach_of(conv) is None:
+    if (
+        not conv.get("handoff_consent")
+        or not conv.get("consent_record")
+        or content.coach_of(conv) is None
+    ):
         return None
     hook = region.handoff.webhook
-    targets = targets_from_region({
-        "webhook": {"url": hook.url, "secret_env": hook.secret_env} if hook else None,
-        "email": region.handoff.email,
-    })
-    reference = HandoffOutbox().enqueue(profile_of(conv, conversation_id, transcript()), targets,
-                                        conversation_id=conversation_id)
+    targets = targets_from_region(
+        {
+            "webhook": {"url": hook.url, "secret_env": hook.secret_env} if hook else None,
+            "email": region.handoff.email,
+        }
+    )
+    reference = HandoffOutbox().enqueue(
+        profile_of(conv, conversation_id, transcript()), targets, conversation_id=conversation_id
+    )
     logger.info("handoff %s queued for region %s", reference, region.id)
     record_usage("overdracht_bevestigd", conv.get("region"), conv.get("source"))
     conv.set("handoff_reference", reference)

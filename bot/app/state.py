@@ -19,13 +19,35 @@ MAX_MESSAGE_CHARS = 2000
 
 # Phases of a conversation; each has a defined next step for any message.
 START, INTAKE, CONSENT, CONTACT, READBACK, ADVISED, HANDED_OFF, STOPPED = (
-    "start", "intake", "consent", "contact", "readback", "advised", "handed_off", "stopped")
+    "start",
+    "intake",
+    "consent",
+    "contact",
+    "readback",
+    "advised",
+    "handed_off",
+    "stopped",
+)
 
-FACT_SLOTS = ["challenge", "themes", "company_size", "sector", "location", "region", "region_options"]
+FACT_SLOTS = [
+    "challenge",
+    "themes",
+    "company_size",
+    "sector",
+    "location",
+    "region",
+    "region_options",
+]
 PERSONAL_SLOTS = ["contact_name", "company_name", "contact_email", "contact_phone"]
 HANDOFF_SLOTS = ["handoff_consent", "consent_record", "handoff_reference"]
 LINK_SLOTS = ["source", "campaign"]
-STATE_SLOTS = FACT_SLOTS + PERSONAL_SLOTS + HANDOFF_SLOTS + LINK_SLOTS + ["summary_shown", "requested_slot", "dialogue"]
+STATE_SLOTS = (
+    FACT_SLOTS
+    + PERSONAL_SLOTS
+    + HANDOFF_SLOTS
+    + LINK_SLOTS
+    + ["summary_shown", "requested_slot", "dialogue"]
+)
 
 
 @dataclass(frozen=True)
@@ -38,9 +60,19 @@ class Message:
     entities: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, text: str | None, intent: str | None = None, confidence: float = 0.0,
-           entities: dict[str, str] | None = None) -> Message:
-        return cls((text or "").strip()[:MAX_MESSAGE_CHARS], intent, float(confidence or 0.0), dict(entities or {}))
+    def of(
+        cls,
+        text: str | None,
+        intent: str | None = None,
+        confidence: float = 0.0,
+        entities: dict[str, str] | None = None,
+    ) -> Message:
+        return cls(
+            (text or "").strip()[:MAX_MESSAGE_CHARS],
+            intent,
+            float(confidence or 0.0),
+            dict(entities or {}),
+        )
 
     @property
     def from_button(self) -> bool:
@@ -63,7 +95,9 @@ class Conversation:
     """Everything the dialogue knows about one conversation (plain, JSON-able values)."""
 
     slots: dict[str, Any] = field(default_factory=dict)
-    answers: dict[str, dict] = field(default_factory=dict)  # q_<id> -> {option,label}|{text,option?}|{skipped}
+    answers: dict[str, dict] = field(
+        default_factory=dict
+    )  # q_<id> -> {option,label}|{text,option?}|{skipped}
     initial: str = field(default="{}", repr=False)  # the snapshot this turn started from (JSON)
 
     # ---- construction -------------------------------------------------------------

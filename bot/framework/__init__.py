@@ -155,7 +155,13 @@ def _duplicates(items: list[dict], file: str, path: str) -> list[Problem]:
         if ident is None:
             continue
         if ident in seen:
-            out.append((file, f"{path}[{i}].id", f"duplicate id {ident!r} (first at {path}[{seen[ident]}])"))
+            out.append(
+                (
+                    file,
+                    f"{path}[{i}].id",
+                    f"duplicate id {ident!r} (first at {path}[{seen[ident]}])",
+                )
+            )
         else:
             seen[ident] = i
     return out
@@ -171,19 +177,26 @@ def _check_patterns(patterns: list[str], file: str, path: str) -> list[Problem]:
     return out
 
 
-def _question_problems(data: list, file: str, dimensions: Mapping[str, Any], path: str) -> list[Problem]:
+def _question_problems(
+    data: list, file: str, dimensions: Mapping[str, Any], path: str
+) -> list[Problem]:
     problems = _duplicates(data, file, path)
     for qi, q in enumerate(data):
         qpath = f"{path}[{qi}]"
-        problems += _check_weights(q["dimensions"], dimensions, file, f"{qpath}.dimensions", "dimension")
+        problems += _check_weights(
+            q["dimensions"], dimensions, file, f"{qpath}.dimensions", "dimension"
+        )
         problems += _duplicates(q["options"], file, f"{qpath}.options")
         for oi, opt in enumerate(q["options"]):
             for dim in opt["scores"]:
                 if dim not in q["dimensions"]:
                     problems.append(
-                        (file, f"{qpath}.options[{oi}].scores.{dim}",
-                         f"dimension {dim!r} is not listed in this question's dimensions "
-                         f"({', '.join(q['dimensions'])})")
+                        (
+                            file,
+                            f"{qpath}.options[{oi}].scores.{dim}",
+                            f"dimension {dim!r} is not listed in this question's dimensions "
+                            f"({', '.join(q['dimensions'])})",
+                        )
                     )
         if not any(opt["scores"] for opt in q["options"]):
             problems.append((file, f"{qpath}.options", "at least one option needs scores"))
@@ -197,7 +210,9 @@ def _build_questions(data: list) -> list[Question]:
             text=q["text"].strip(),
             dimensions=dict(q["dimensions"]),
             options=tuple(
-                AnswerOption(o["id"], o["label"].strip(), dict(o["scores"]), tuple(o.get("also", ())))
+                AnswerOption(
+                    o["id"], o["label"].strip(), dict(o["scores"]), tuple(o.get("also", ()))
+                )
                 for o in q["options"]
             ),
         )
@@ -205,16 +220,23 @@ def _build_questions(data: list) -> list[Question]:
     ]
 
 
-def parse_questions(data: list, file: str, framework: Framework, path: str = "questions",
-                    describe: Callable[[ValidationError], str] | None = None) -> list[Question]:
+def parse_questions(
+    data: list,
+    file: str,
+    framework: Framework,
+    path: str = "questions",
+    describe: Callable[[ValidationError], str] | None = None,
+) -> list[Question]:
     """Validate and build questions in the framework's format (e.g. a region's extra questions).
 
     Raises ConfigError naming ``file`` and the path (``questions[2].options[0].scores.x``);
     ``describe`` words a schema error (see :func:`bot.yamlio.schema_problems`).
     """
     problems = schema_problems(data, _schema_for("question_list"), file, describe)
-    problems = [(f, f"{path}{p}" if p.startswith("[") else f"{path}.{p}" if p != "(top level)" else path, m)
-                for f, p, m in problems]
+    problems = [
+        (f, f"{path}{p}" if p.startswith("[") else f"{path}.{p}" if p != "(top level)" else path, m)
+        for f, p, m in problems
+    ]
     if not problems:
         problems = _question_problems(data, file, framework.dimensions, path)
     if problems:
@@ -222,8 +244,9 @@ def parse_questions(data: list, file: str, framework: Framework, path: str = "qu
     return _build_questions(data)
 
 
-def _load_file(directory: Path, name: str, schema_name: str, problems: list[Problem],
-               required: bool = True) -> Any:
+def _load_file(
+    directory: Path, name: str, schema_name: str, problems: list[Problem], required: bool = True
+) -> Any:
     path = directory / name
     if not path.exists() and not required:
         return None
@@ -266,39 +289,61 @@ def _load(directory: Path) -> Framework:
         raise ConfigError(problems)
 
     f_th, f_dim, f_lev, f_q, f_st = (
-        str(directory / n) for n in ("themes.yml", "dimensions.yml", "levers.yml", "questions.yml", "stories.yml")
+        str(directory / n)
+        for n in ("themes.yml", "dimensions.yml", "levers.yml", "questions.yml", "stories.yml")
     )
     problems += _duplicates(dims_d["dimensions"], f_dim, "dimensions")
     dimensions = {
         d["id"]: Dimension(
-            id=d["id"], label=d["label"].strip(), explanation=d["explanation"].strip(),
-            default_weight=float(d["default_weight"]), weak_phrase=d["weak_phrase"].strip(),
+            id=d["id"],
+            label=d["label"].strip(),
+            explanation=d["explanation"].strip(),
+            default_weight=float(d["default_weight"]),
+            weak_phrase=d["weak_phrase"].strip(),
             strong_text=d["strong_text"].strip(),
-            positive=tuple(d["signals"]["positive"]), negative=tuple(d["signals"]["negative"]),
+            positive=tuple(d["signals"]["positive"]),
+            negative=tuple(d["signals"]["negative"]),
         )
         for d in dims_d["dimensions"]
     }
     for i, d in enumerate(dims_d["dimensions"]):
-        problems += _check_patterns(d["signals"]["positive"], f_dim, f"dimensions[{i}].signals.positive")
-        problems += _check_patterns(d["signals"]["negative"], f_dim, f"dimensions[{i}].signals.negative")
+        problems += _check_patterns(
+            d["signals"]["positive"], f_dim, f"dimensions[{i}].signals.positive"
+        )
+        problems += _check_patterns(
+            d["signals"]["negative"], f_dim, f"dimensions[{i}].signals.negative"
+        )
 
     problems += _duplicates(themes_d["themes"], f_th, "themes")
     for i, t in enumerate(themes_d["themes"]):
-        problems += _check_weights(t["dimensions"], dimensions, f_th, f"themes[{i}].dimensions", "dimension")
+        problems += _check_weights(
+            t["dimensions"], dimensions, f_th, f"themes[{i}].dimensions", "dimension"
+        )
         problems += _check_patterns(t["patterns"], f_th, f"themes[{i}].patterns")
     themes = {
-        t["id"]: Theme(t["id"], t["label"].strip(), t["button"].strip(), t["about"].strip(),
-                       tuple(t["patterns"]), dict(t["dimensions"]))
+        t["id"]: Theme(
+            t["id"],
+            t["label"].strip(),
+            t["button"].strip(),
+            t["about"].strip(),
+            tuple(t["patterns"]),
+            dict(t["dimensions"]),
+        )
         for t in themes_d["themes"]
     }
 
     problems += _duplicates(levers_d["levers"], f_lev, "levers")
     for i, lev in enumerate(levers_d["levers"]):
-        problems += _check_weights(lev["dimensions"], dimensions, f_lev, f"levers[{i}].dimensions", "dimension")
+        problems += _check_weights(
+            lev["dimensions"], dimensions, f_lev, f"levers[{i}].dimensions", "dimension"
+        )
         problems += _duplicates(lev["steps"], f_lev, f"levers[{i}].steps")
     levers = {
         lev["id"]: Lever(
-            lev["id"], lev["label"].strip(), lev["why"].strip(), dict(lev["dimensions"]),
+            lev["id"],
+            lev["label"].strip(),
+            lev["why"].strip(),
+            dict(lev["dimensions"]),
             tuple(Step(s["id"], s["text"].strip(), tuple(s["sizes"])) for s in lev["steps"]),
         )
         for lev in levers_d["levers"]
@@ -310,25 +355,52 @@ def _load(directory: Path) -> Framework:
     for i, s in enumerate(stories_d["stories"]):
         for j, theme in enumerate(s["themes"]):
             if theme not in themes:
-                problems.append((f_st, f"stories[{i}].themes[{j}]",
-                                 f"unknown theme {theme!r}; known: {', '.join(themes)}"))
+                problems.append(
+                    (
+                        f_st,
+                        f"stories[{i}].themes[{j}]",
+                        f"unknown theme {theme!r}; known: {', '.join(themes)}",
+                    )
+                )
     if problems:
         raise ConfigError(problems)
 
     stories = [
-        Story(s["id"], tuple(s["themes"]), s["fictional"], s["title"].strip(), s["text"].strip(),
-              s.get("sector"), s.get("size"))
+        Story(
+            s["id"],
+            tuple(s["themes"]),
+            s["fictional"],
+            s["title"].strip(),
+            s["text"].strip(),
+            s.get("sector"),
+            s.get("size"),
+        )
         for s in stories_d["stories"]
     ]
     questions = {q.id: q for q in _build_questions(questions_d["questions"])}
     return Framework(
-        themes=themes, dimensions=dimensions, levers=levers, questions=questions,
-        stories=stories, story_label=stories_d["label"].strip(),
-        texts=dict(texts_d or {}), directory=directory,
+        themes=themes,
+        dimensions=dimensions,
+        levers=levers,
+        questions=questions,
+        stories=stories,
+        story_label=stories_d["label"].strip(),
+        texts=dict(texts_d or {}),
+        directory=directory,
     )
 
 
 __all__ = [
-    "AnswerOption", "ConfigError", "Dimension", "Framework", "Lever", "Question", "Step",
-    "Story", "Theme", "clear_cache", "load_framework", "parse_questions",
+    "AnswerOption",
+    "ConfigError",
+    "Dimension",
+    "Framework",
+    "Lever",
+    "Question",
+    "Step",
+    "Story",
+    "Theme",
+    "clear_cache",
+    "load_framework",
+    "parse_questions",
 ]

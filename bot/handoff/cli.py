@@ -48,13 +48,16 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     p.add_argument("reference")
     p.set_defaults(handler=_cmd_delete)
 
-    p = sub.add_parser("withdraw",
-                       help="entrepreneur withdrew consent: delete handoff and conversation, notify coach")
+    p = sub.add_parser(
+        "withdraw",
+        help="entrepreneur withdrew consent: delete handoff and conversation, notify coach",
+    )
     p.add_argument("reference", help="reference code or conversation id")
     p.set_defaults(handler=_cmd_withdraw)
 
-    p = sub.add_parser("verify-signature",
-                       help="check an X-Leerpunt-Signature header against a saved request body")
+    p = sub.add_parser(
+        "verify-signature", help="check an X-Leerpunt-Signature header against a saved request body"
+    )
     p.add_argument("--secret-env", required=True, help="name of the env var holding the secret")
     p.add_argument("--signature", required=True, help="header value, e.g. sha256=ab12...")
     p.add_argument("body_file", type=Path, help="file with the raw request body")
@@ -68,14 +71,19 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     p = sub.add_parser("worker", help="deliver queued handoffs (loops until stopped)")
     p.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
     p.add_argument("--interval", type=float, default=1.0, help="seconds between polls (1.0)")
-    p.add_argument("--lease", type=float, default=120.0,
-                   help="seconds before a claim of a dead worker is taken over (120)")
+    p.add_argument(
+        "--lease",
+        type=float,
+        default=120.0,
+        help="seconds before a claim of a dead worker is taken over (120)",
+    )
     p.add_argument("--timeout", type=float, default=None, help="webhook read timeout in seconds")
     p.set_defaults(handler=_cmd_worker)
 
     p = sub.add_parser("purge", help="delete handoffs older than the retention period")
-    p.add_argument("--days", type=float, default=None,
-                   help="override LEERPUNT_RETENTION_DAYS (default 90)")
+    p.add_argument(
+        "--days", type=float, default=None, help="override LEERPUNT_RETENTION_DAYS (default 90)"
+    )
     p.set_defaults(handler=_cmd_purge)
 
 
@@ -96,8 +104,10 @@ def _cmd_list(args: argparse.Namespace) -> int:
             f"{d['event']}→{d['kind']}:{d['state']}({d['attempts']})" for d in item["deliveries"]
         )
         stored = "" if item["stored"] else " [profile deleted]"
-        print(f"{item['reference']}  {item['created_at']}  {item['region_id'] or '-'}{stored}  "
-              f"{states}")
+        print(
+            f"{item['reference']}  {item['created_at']}  {item['region_id'] or '-'}{stored}  "
+            f"{states}"
+        )
     return 0
 
 
@@ -109,8 +119,13 @@ def _cmd_show(args: argparse.Namespace) -> int:
     if profile is None and not deliveries:
         print(f"unknown reference {reference}", file=sys.stderr)
         return 1
-    print(json.dumps({"reference": reference, "deliveries": deliveries, "profile": profile},
-                     indent=2, ensure_ascii=False))
+    print(
+        json.dumps(
+            {"reference": reference, "deliveries": deliveries, "profile": profile},
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
     return 0
 
 
@@ -139,9 +154,11 @@ def _cmd_withdraw(args: argparse.Namespace) -> int:
     if not result.found and not result.events_deleted:
         print(f"nothing found for {args.reference}", file=sys.stderr)
         return 1
-    print(f"withdrawn: {', '.join(result.references) or 'no handoff'}; "
-          f"{result.notices_queued} notice(s) queued; "
-          f"{result.events_deleted} conversation event(s) deleted")
+    print(
+        f"withdrawn: {', '.join(result.references) or 'no handoff'}; "
+        f"{result.notices_queued} notice(s) queued; "
+        f"{result.events_deleted} conversation event(s) deleted"
+    )
     return 0
 
 
@@ -172,8 +189,9 @@ def _cmd_receive(args: argparse.Namespace) -> int:
 def _cmd_worker(args: argparse.Namespace) -> int:
     from bot.handoff.worker import run_worker
 
-    done = run_worker(once=args.once, interval=args.interval, lease_seconds=args.lease,
-                      timeout=args.timeout)
+    done = run_worker(
+        once=args.once, interval=args.interval, lease_seconds=args.lease, timeout=args.timeout
+    )
     if args.once:
         print(f"{done} delivery attempt(s)")
     return 0
@@ -187,8 +205,9 @@ def _cmd_purge(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m bot.handoff``: the same commands without the ``handoff`` level."""
-    logging.basicConfig(level=settings.get().log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.get().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     parser = argparse.ArgumentParser(prog="python -m bot.handoff", description=__doc__)
     add_commands(parser)
     args = parser.parse_args(argv)

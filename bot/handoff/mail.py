@@ -62,12 +62,16 @@ def build_handoff_message(
     html_part = msg.get_payload()[-1]  # type: ignore[index]
     html_part.add_related(  # type: ignore[union-attr]
         profile_chart_png(chart_rows_from_profile(profile)),
-        maintype="image", subtype="png", cid="<profielgrafiek>",
-        filename="profielgrafiek.png", disposition="inline",
+        maintype="image",
+        subtype="png",
+        cid="<profielgrafiek>",
+        filename="profielgrafiek.png",
+        disposition="inline",
     )
     msg.add_attachment(
         json.dumps(profile, ensure_ascii=False, sort_keys=True, indent=2).encode("utf-8"),
-        maintype="application", subtype="json",
+        maintype="application",
+        subtype="json",
         filename=f"profiel-{profile['reference']}.json",
     )
     return msg
@@ -147,11 +151,15 @@ def send_message(msg: EmailMessage, settings: SmtpSettings | None = None) -> Out
             smtp.send_message(msg)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = sorted({code for code, _ in exc.recipients.values()})
-        return Outcome(False, permanent=all(c >= 500 for c in codes),
-                       error=f"smtp refused recipient(s) {codes}")
+        return Outcome(
+            False,
+            permanent=all(c >= 500 for c in codes),
+            error=f"smtp refused recipient(s) {codes}",
+        )
     except smtplib.SMTPDataError as exc:
-        return Outcome(False, permanent=exc.smtp_code >= 500,
-                       error=f"smtp refused message ({exc.smtp_code})")
+        return Outcome(
+            False, permanent=exc.smtp_code >= 500, error=f"smtp refused message ({exc.smtp_code})"
+        )
     except smtplib.SMTPResponseException as exc:
         return Outcome(False, error=f"smtp error {exc.smtp_code}")
     except (smtplib.SMTPException, OSError) as exc:  # includes timeouts

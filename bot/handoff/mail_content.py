@@ -61,8 +61,10 @@ def format_time(iso_text: str | None, with_date: bool = True) -> str:
         moment = moment.astimezone(_TZ)
     if not with_date:
         return moment.strftime("%H:%M")
-    return (f"{_WEEKDAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]} "
-            f"{moment.year} {moment:%H:%M}")
+    return (
+        f"{_WEEKDAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]} "
+        f"{moment.year} {moment:%H:%M}"
+    )
 
 
 def _size_text(size: object) -> str | None:
@@ -74,8 +76,12 @@ def _size_text(size: object) -> str | None:
 
 
 def _company_line(company: dict) -> str:
-    parts = [company.get("name"), company.get("sector"), _size_text(company.get("size")),
-             company.get("place")]
+    parts = [
+        company.get("name"),
+        company.get("sector"),
+        _size_text(company.get("size")),
+        company.get("place"),
+    ]
     return " · ".join(one_line(p) for p in parts if p) or "(niet genoemd)"
 
 
@@ -166,7 +172,8 @@ def _dimension_groups(profile: dict) -> tuple[DimensionGroup, ...]:
     for level, title in _LEVEL_ORDER:
         dims = tuple(
             DimensionLine(d["label"], d.get("score"), tuple(d.get("evidence", [])))
-            for d in profile["dimensions"] if d.get("level") == level
+            for d in profile["dimensions"]
+            if d.get("level") == level
         )
         if dims:
             groups.append(DimensionGroup(title, dims))
@@ -251,5 +258,8 @@ def render_email(profile: dict) -> tuple[str, str, str]:
     :func:`bot.handoff.mail.build_handoff_message` attaches it.
     """
     view = coach_mail_view(profile)
-    return (view.subject, _template(TEXT_TEMPLATE).render(mail=view),
-            _template(HTML_TEMPLATE).render(mail=view))
+    return (
+        view.subject,
+        _template(TEXT_TEMPLATE).render(mail=view),
+        _template(HTML_TEMPLATE).render(mail=view),
+    )

@@ -101,7 +101,9 @@ class Target:
         if self.kind not in ("webhook", "email"):
             raise ValueError(f"target kind must be 'webhook' or 'email', got {self.kind!r}")
         if self.kind == "webhook" and not self.secret_env:
-            raise ValueError(f"webhook target {self.address} needs secret_env (name of the env var)")
+            raise ValueError(
+                f"webhook target {self.address} needs secret_env (name of the env var)"
+            )
 
     @classmethod
     def webhook(cls, url: str, secret_env: str) -> Target:
@@ -168,7 +170,11 @@ def iso(ts: float | None) -> str | None:
     """Epoch seconds as ISO 8601 UTC (for listings and error messages)."""
     if ts is None:
         return None
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return (
+        datetime.fromtimestamp(ts, timezone.utc)
+        .isoformat(timespec="seconds")
+        .replace("+00:00", "Z")
+    )
 
 
 class HandoffOutbox:
@@ -257,7 +263,12 @@ class HandoffOutbox:
 
     @staticmethod
     def _delivery_values(
-        reference: str, event: str, key: str, target: Target, now: float, payload: dict | None = None
+        reference: str,
+        event: str,
+        key: str,
+        target: Target,
+        now: float,
+        payload: dict | None = None,
     ) -> dict:
         return {
             "reference": reference,
@@ -330,8 +341,13 @@ class HandoffOutbox:
             conn.execute(
                 delivery_table.update()
                 .where(delivery_table.c.id == delivery_id)
-                .values(state=DELIVERED, delivered_at=now, lease_owner=None, lease_until=None,
-                        last_error=None)
+                .values(
+                    state=DELIVERED,
+                    delivered_at=now,
+                    lease_owner=None,
+                    lease_until=None,
+                    last_error=None,
+                )
             )
 
     def mark_failed(
@@ -378,23 +394,36 @@ class HandoffOutbox:
                 self._report_to_operator(conn, row, error, now)
         log.warning(
             "delivery %s of %s (%s, %s) %s: %s",
-            delivery_id, row.reference, row.event, row.kind, values["state"], values["last_error"],
+            delivery_id,
+            row.reference,
+            row.event,
+            row.kind,
+            values["state"],
+            values["last_error"],
         )
         return values["state"]
 
     def _report_to_operator(self, conn, row, error: str, now: float) -> None:
         address = self.operator_email
         if not address:
-            log.error("delivery %s of %s given up; LEERPUNT_OPERATOR_EMAIL not set, nobody told",
-                      row.id, row.reference)
+            log.error(
+                "delivery %s of %s given up; LEERPUNT_OPERATOR_EMAIL not set, nobody told",
+                row.id,
+                row.reference,
+            )
             return
-        payload = {"reference": row.reference, "event": row.event, "channel": row.kind,
-                   "error": error[:300]}
+        payload = {
+            "reference": row.reference,
+            "event": row.event,
+            "channel": row.kind,
+            "error": error[:300],
+        }
         key = f"{row.idempotency_key}:given-up:{row.id}"
         conn.execute(
             delivery_table.insert().values(
-                **self._delivery_values(row.reference, EVENT_GIVEN_UP, key, Target.email(address),
-                                        now, payload)
+                **self._delivery_values(
+                    row.reference, EVENT_GIVEN_UP, key, Target.email(address), now, payload
+                )
             )
         )
 
@@ -406,8 +435,16 @@ class HandoffOutbox:
             result = conn.execute(
                 delivery_table.update()
                 .where(sa.and_(d.reference == reference, d.event == EVENT_CREATED))
-                .values(state=PENDING, attempts=0, created_at=now, next_attempt_at=now,
-                        lease_owner=None, lease_until=None, last_error=None, delivered_at=None)
+                .values(
+                    state=PENDING,
+                    attempts=0,
+                    created_at=now,
+                    next_attempt_at=now,
+                    lease_owner=None,
+                    lease_until=None,
+                    last_error=None,
+                    delivered_at=None,
+                )
             )
         return result.rowcount
 
@@ -440,8 +477,12 @@ class HandoffOutbox:
                 conn.execute(
                     delivery_table.insert().values(
                         **self._delivery_values(
-                            reference, EVENT_WITHDRAWN, f"{row.idempotency_key}:withdrawn",
-                            Target(row.kind, row.address, row.secret_env), now, payload,
+                            reference,
+                            EVENT_WITHDRAWN,
+                            f"{row.idempotency_key}:withdrawn",
+                            Target(row.kind, row.address, row.secret_env),
+                            now,
+                            payload,
                         )
                     )
                 )
@@ -497,7 +538,9 @@ class HandoffOutbox:
         """The conversation id a stored handoff came from, or None."""
         with self.engine.connect() as conn:
             return conn.execute(
-                sa.select(handoff_table.c.conversation_id).where(handoff_table.c.reference == reference)
+                sa.select(handoff_table.c.conversation_id).where(
+                    handoff_table.c.reference == reference
+                )
             ).scalar_one_or_none()
 
     def references_for_conversation(self, conversation_id: str) -> list[str]:
@@ -514,8 +557,17 @@ class HandoffOutbox:
         """Delivery records (no personal data), optionally of one reference."""
         d = delivery_table.c
         query = sa.select(
-            d.id, d.reference, d.event, d.kind, d.address, d.state, d.attempts,
-            d.created_at, d.next_attempt_at, d.delivered_at, d.last_error,
+            d.id,
+            d.reference,
+            d.event,
+            d.kind,
+            d.address,
+            d.state,
+            d.attempts,
+            d.created_at,
+            d.next_attempt_at,
+            d.delivered_at,
+            d.last_error,
         ).order_by(d.id)
         if reference:
             query = query.where(d.reference == reference)
@@ -533,19 +585,31 @@ class HandoffOutbox:
         """Every reference known to the outbox with its deliveries, newest first."""
         with self.engine.connect() as conn:
             handoffs = {
-                row.reference: {"reference": row.reference, "region_id": row.region_id,
-                                "created_at": iso(row.created_at), "stored": True,
-                                "deliveries": []}
+                row.reference: {
+                    "reference": row.reference,
+                    "region_id": row.region_id,
+                    "created_at": iso(row.created_at),
+                    "stored": True,
+                    "deliveries": [],
+                }
                 for row in conn.execute(
-                    sa.select(handoff_table.c.reference, handoff_table.c.region_id,
-                              handoff_table.c.created_at)
+                    sa.select(
+                        handoff_table.c.reference,
+                        handoff_table.c.region_id,
+                        handoff_table.c.created_at,
+                    )
                 )
             }
         for item in self.deliveries():
             entry = handoffs.setdefault(
                 item["reference"],
-                {"reference": item["reference"], "region_id": None, "created_at": item["created_at"],
-                 "stored": False, "deliveries": []},
+                {
+                    "reference": item["reference"],
+                    "region_id": None,
+                    "created_at": item["created_at"],
+                    "stored": False,
+                    "deliveries": [],
+                },
             )
             entry["deliveries"].append(item)
         return sorted(handoffs.values(), key=lambda h: h["created_at"] or "", reverse=True)
@@ -560,7 +624,9 @@ class HandoffOutbox:
         with self.engine.connect() as conn:
             return (
                 conn.execute(
-                    sa.select(handoff_table.c.reference).where(handoff_table.c.reference == reference)
+                    sa.select(handoff_table.c.reference).where(
+                        handoff_table.c.reference == reference
+                    )
                 ).first()
                 is not None
             )

@@ -47,9 +47,14 @@ class ReceiverState:
 class WebhookReceiver:
     """A threaded HTTP server on 127.0.0.1 that accepts Leerpunt webhook events."""
 
-    def __init__(self, secret: str, port: int = 0, host: str = "127.0.0.1",
-                 fault: Fault | None = None,
-                 on_accept: Callable[[Received], None] | None = None):
+    def __init__(
+        self,
+        secret: str,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        fault: Fault | None = None,
+        on_accept: Callable[[Received], None] | None = None,
+    ):
         self.secret = secret
         self.fault = fault
         self.on_accept = on_accept
@@ -65,8 +70,9 @@ class WebhookReceiver:
         return f"http://{host}:{port}/leerpunt/handoff"  # type: ignore[str-bytes-safe]
 
     def start(self) -> WebhookReceiver:
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -105,8 +111,9 @@ class WebhookReceiver:
             if key in state.accepted:
                 state.duplicates += 1
                 return 200, {"status": "duplicate"}
-            received = Received(key, envelope.get("event", ""), envelope.get("reference"),
-                                envelope, time.time())
+            received = Received(
+                key, envelope.get("event", ""), envelope.get("reference"), envelope, time.time()
+            )
             state.accepted[key] = received
         if self.on_accept is not None:
             self.on_accept(received)

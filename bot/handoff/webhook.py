@@ -92,8 +92,9 @@ def post_event(
         TIMESTAMP_HEADER: str(int(time.time())),
     }
     try:
-        response = session.post(url, data=body, headers=headers, timeout=timeout,
-                                allow_redirects=False)
+        response = session.post(
+            url, data=body, headers=headers, timeout=timeout, allow_redirects=False
+        )
     except requests.Timeout:
         return Outcome(False, error=f"webhook timeout after {timeout}s")
     except requests.ConnectionError:

@@ -30,7 +30,9 @@ class WithdrawResult:
         return bool(self.references)
 
 
-def withdraw(reference_or_conversation_id: str, outbox: HandoffOutbox | None = None) -> WithdrawResult:
+def withdraw(
+    reference_or_conversation_id: str, outbox: HandoffOutbox | None = None
+) -> WithdrawResult:
     """Take handoffs back: delete them and queue a "please delete" notice to the coaches.
 
     Accepts a reference code (in any spelling a person types it) or a

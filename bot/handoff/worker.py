@@ -65,8 +65,9 @@ class Worker:
 
     def run_once(self, now: float | None = None, limit: int = DEFAULT_BATCH) -> int:
         """Claim and attempt every due delivery (up to ``limit``); return how many were tried."""
-        claimed = self.outbox.claim_due(self.worker_id, now=now, lease_seconds=self.lease_seconds,
-                                        limit=limit)
+        claimed = self.outbox.claim_due(
+            self.worker_id, now=now, lease_seconds=self.lease_seconds, limit=limit
+        )
         for delivery in claimed:
             self.process(delivery)
         return len(claimed)
@@ -80,12 +81,21 @@ class Worker:
             outcome = Outcome(False, error=f"internal error ({type(exc).__name__})")
         if outcome.ok:
             self.outbox.mark_delivered(delivery.id)
-            log.info("delivery %s of %s (%s, %s) delivered after %d attempt(s)",
-                     delivery.id, delivery.reference, delivery.event, delivery.target.kind,
-                     delivery.attempts)
+            log.info(
+                "delivery %s of %s (%s, %s) delivered after %d attempt(s)",
+                delivery.id,
+                delivery.reference,
+                delivery.event,
+                delivery.target.kind,
+                delivery.attempts,
+            )
         elif outcome.error != "skipped":
-            self.outbox.mark_failed(delivery.id, outcome.error or "unknown error",
-                                    permanent=outcome.permanent, worker_id=self.worker_id)
+            self.outbox.mark_failed(
+                delivery.id,
+                outcome.error or "unknown error",
+                permanent=outcome.permanent,
+                worker_id=self.worker_id,
+            )
         return outcome
 
     def _attempt(self, delivery: Delivery) -> Outcome:
@@ -94,26 +104,38 @@ class Worker:
             profile = self.outbox.get(delivery.reference)
             if profile is None:
                 # Withdrawn or deleted between claim and now: the row went with it.
-                log.info("delivery %s of %s skipped: handoff no longer stored",
-                         delivery.id, delivery.reference)
+                log.info(
+                    "delivery %s of %s skipped: handoff no longer stored",
+                    delivery.id,
+                    delivery.reference,
+                )
                 return Outcome(False, error="skipped")
             if target.kind == "webhook":
-                envelope = {"event": EVENT_CREATED, "idempotency_key": delivery.idempotency_key,
-                            "reference": delivery.reference, "profile": profile}
+                envelope = {
+                    "event": EVENT_CREATED,
+                    "idempotency_key": delivery.idempotency_key,
+                    "reference": delivery.reference,
+                    "profile": profile,
+                }
                 return self._post(delivery, envelope)
             msg = mail.build_handoff_message(profile, target.address, delivery.idempotency_key)
             return mail.send_message(msg, self.smtp)
         if delivery.event == EVENT_WITHDRAWN:
             if target.kind == "webhook":
-                envelope = {"event": EVENT_WITHDRAWN, "idempotency_key": delivery.idempotency_key,
-                            "reference": delivery.reference}
+                envelope = {
+                    "event": EVENT_WITHDRAWN,
+                    "idempotency_key": delivery.idempotency_key,
+                    "reference": delivery.reference,
+                }
                 return self._post(delivery, envelope)
-            msg = mail.build_withdrawn_message(delivery.reference, target.address,
-                                               delivery.idempotency_key)
+            msg = mail.build_withdrawn_message(
+                delivery.reference, target.address, delivery.idempotency_key
+            )
             return mail.send_message(msg, self.smtp)
         if delivery.event == EVENT_GIVEN_UP:
-            msg = mail.build_operator_message(delivery.payload or {}, target.address,
-                                              delivery.idempotency_key)
+            msg = mail.build_operator_message(
+                delivery.payload or {}, target.address, delivery.idempotency_key
+            )
             return mail.send_message(msg, self.smtp)
         return Outcome(False, permanent=True, error=f"unknown event {delivery.event}")
 
@@ -122,8 +144,14 @@ class Worker:
             secret = webhook.secret_from_env(delivery.target.secret_env or "")
         except MissingSecret as exc:
             return Outcome(False, error=str(exc))
-        return webhook.post_event(self.session, delivery.target.address, envelope, secret,
-                                  delivery.idempotency_key, timeout=self.timeout)
+        return webhook.post_event(
+            self.session,
+            delivery.target.address,
+            envelope,
+            secret,
+            delivery.idempotency_key,
+            timeout=self.timeout,
+        )
 
     def process_deletions(self) -> None:
         """Delete the conversations whose withdrawal is due (every few seconds)."""
@@ -142,8 +170,13 @@ class Worker:
         """
         stop = stop or threading.Event()
         purge_every = 3600.0 * settings.get().retention_purge_hours
-        log.info("handoff worker %s started (interval %ss, lease %ss, retention purge every %sh)",
-                 self.worker_id, interval, self.lease_seconds, purge_every / 3600.0)
+        log.info(
+            "handoff worker %s started (interval %ss, lease %ss, retention purge every %sh)",
+            self.worker_id,
+            interval,
+            self.lease_seconds,
+            purge_every / 3600.0,
+        )
         last_deletions = last_purge = None
         while not stop.is_set():
             try:
@@ -163,8 +196,12 @@ class Worker:
         log.info("handoff worker %s stopped", self.worker_id)
 
 
-def run_worker(once: bool = False, interval: float = DEFAULT_INTERVAL,
-               lease_seconds: float = DEFAULT_LEASE_SECONDS, timeout: float | None = None) -> int:
+def run_worker(
+    once: bool = False,
+    interval: float = DEFAULT_INTERVAL,
+    lease_seconds: float = DEFAULT_LEASE_SECONDS,
+    timeout: float | None = None,
+) -> int:
     """Entry point of the CLI command; SIGTERM/SIGINT finish the current delivery, then stop."""
     if timeout is None:  # the worker's own default
         worker = Worker(lease_seconds=lease_seconds)

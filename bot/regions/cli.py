@@ -48,7 +48,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         for file, path, message in problems:
             print(f"{_show_file(file)}: {path}: {message}")
         count = "1 probleem" if len(problems) == 1 else f"{len(problems)} problemen"
-        print(f"{count} gevonden in {_show_file(str(directory))}. Los ze op en draai de controle opnieuw.")
+        print(
+            f"{count} gevonden in {_show_file(str(directory))}. Los ze op en draai de controle opnieuw."
+        )
         return 1
     assert regions is not None
     with_coach = [r for r in regions if r.coaches]
@@ -74,18 +76,26 @@ def cmd_resolve(args: argparse.Namespace) -> int:
             where.append(f"gemeente: {res.municipality}")
         if res.postcode:
             where.append(f"postcode: {res.postcode}")
-        print(f"gevonden: {region.name} ({region.id})" + (f" — {', '.join(where)}" if where else ""))
+        print(
+            f"gevonden: {region.name} ({region.id})" + (f" — {', '.join(where)}" if where else "")
+        )
         return 0
     if res.status == "ambiguous":
         print(f"meerdere regio's mogelijk voor '{res.place}':")
         for m in res.matches:
             region = regions.get(m.region_id)
-            muni = f", gemeente {m.municipality}" if m.municipality and m.municipality != m.place else ""
+            muni = (
+                f", gemeente {m.municipality}"
+                if m.municipality and m.municipality != m.place
+                else ""
+            )
             print(f"  - {m.place}{muni}: {region.name if region else m.region_id} ({m.region_id})")
         return 1
     extra = f" (postcode {res.postcode} valt in geen enkele regio)" if res.postcode else ""
-    print(f"onbekend{extra}: het gesprek valt onder het landelijke vangnet "
-          f"({regions.fallback.name}, {regions.fallback.id})")
+    print(
+        f"onbekend{extra}: het gesprek valt onder het landelijke vangnet "
+        f"({regions.fallback.name}, {regions.fallback.id})"
+    )
     return 1
 
 
@@ -156,7 +166,9 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="regions_command", required=True)
 
     def with_dir(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--dir", help="map met regiobestanden (standaard: bot/regions of $LEERPUNT_REGIONS_DIR)")
+        p.add_argument(
+            "--dir", help="map met regiobestanden (standaard: bot/regions of $LEERPUNT_REGIONS_DIR)"
+        )
         return p
 
     p = with_dir(sub.add_parser("check", help="controleer alle regiobestanden"))
@@ -181,7 +193,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.regions", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.regions", description=__doc__.splitlines()[0]
+    )
     add_commands(parser)
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)

@@ -41,7 +41,8 @@ def replace_words(text: str, replacements: Mapping[str, str]) -> str:
         return text
     by_word = {normalize(k): v for k, v in replacements.items()}
     pattern = re.compile(
-        r"(?<![\w-])(" + "|".join(re.escape(k) for k in sorted(replacements, key=len, reverse=True))
+        r"(?<![\w-])("
+        + "|".join(re.escape(k) for k in sorted(replacements, key=len, reverse=True))
         + r")(?![\w-])",
         re.IGNORECASE,
     )
@@ -82,13 +83,17 @@ def effective_questions(region: Region | None, framework: Any) -> list[Any]:
         # Region set loaded without the framework: validate the added questions now.
         from bot.framework import parse_questions
 
-        added = parse_questions(list(region.added_questions_raw), str(region.file), framework,
-                                path="questions.add")
-    return [q for q in questions if q.id not in excluded] + [q for q in added if q.id not in excluded]
+        added = parse_questions(
+            list(region.added_questions_raw), str(region.file), framework, path="questions.add"
+        )
+    return [q for q in questions if q.id not in excluded] + [
+        q for q in added if q.id not in excluded
+    ]
 
 
-def instruments_for(region: Region, themes: list[str] | tuple[str, ...],
-                    company_size: int | None = None) -> list[Instrument]:
+def instruments_for(
+    region: Region, themes: list[str] | tuple[str, ...], company_size: int | None = None
+) -> list[Instrument]:
     """The region's instruments that fit the firm size, best fitting first.
 
     Score: themes in common (an instrument without themes fits every theme a little),
@@ -99,8 +104,9 @@ def instruments_for(region: Region, themes: list[str] | tuple[str, ...],
     def score(item: tuple[int, Instrument]) -> tuple:
         index, ins = item
         overlap = len(wanted & set(ins.themes)) if ins.themes else 0.5 if wanted else 0
-        targeted = company_size is not None and (ins.min_employees is not None
-                                                 or ins.max_employees is not None)
+        targeted = company_size is not None and (
+            ins.min_employees is not None or ins.max_employees is not None
+        )
         return (-overlap, not targeted, index)
 
     fitting = [(i, ins) for i, ins in enumerate(region.instruments) if ins.fits_size(company_size)]

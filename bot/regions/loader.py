@@ -126,11 +126,14 @@ def region_files(directory: Path) -> list[Path]:
     return sorted(p for p in [*directory.glob("*.yml"), *directory.glob("*.yaml")] if p.is_file())
 
 
-def check_directory(directory: Path | str | None = None, *, framework: Any = _AUTO) -> tuple[RegionSet | None, list[Problem]]:
+def check_directory(
+    directory: Path | str | None = None, *, framework: Any = _AUTO
+) -> tuple[RegionSet | None, list[Problem]]:
     """Like :func:`load_regions` but returns (regions or None, Dutch problems) instead of raising."""
     try:
-        return load_regions(directory if directory is not None else default_directory(),
-                            framework=framework), []
+        return load_regions(
+            directory if directory is not None else default_directory(), framework=framework
+        ), []
     except ConfigError as exc:
         return None, exc.problems
 
@@ -139,7 +142,9 @@ def _load(directory: Path, framework: Any) -> RegionSet:
     problems: list[Problem] = []
     files = region_files(directory)
     if not files:
-        raise ConfigError([(str(directory), "-", "geen regiobestanden (*.yml) gevonden in deze map")])
+        raise ConfigError(
+            [(str(directory), "-", "geen regiobestanden (*.yml) gevonden in deze map")]
+        )
     loaded: list[tuple[Path, dict]] = []
     for path in files:
         try:
@@ -169,7 +174,9 @@ def _where(item: tuple[Path, str]) -> str:
     return f"{item[0].name}, {item[1]}"
 
 
-def _cross_file_problems(loaded: list[tuple[Path, dict]], directory: Path, all_valid: bool) -> list[Problem]:
+def _cross_file_problems(
+    loaded: list[tuple[Path, dict]], directory: Path, all_valid: bool
+) -> list[Problem]:
     problems: list[Problem] = []
     ids: dict[str, Path] = {}
     munis: dict[str, tuple[Path, str, str]] = {}  # key -> (file, path, region id)
@@ -178,11 +185,23 @@ def _cross_file_problems(loaded: list[tuple[Path, dict]], directory: Path, all_v
     for path, data in loaded:
         rid = data["id"]
         if rid != path.stem:
-            problems.append((str(path), "id", f"id '{rid}' moet gelijk zijn aan de bestandsnaam "
-                             f"(zonder .yml): '{path.stem}'; hernoem het bestand of pas de id aan"))
+            problems.append(
+                (
+                    str(path),
+                    "id",
+                    f"id '{rid}' moet gelijk zijn aan de bestandsnaam "
+                    f"(zonder .yml): '{path.stem}'; hernoem het bestand of pas de id aan",
+                )
+            )
         if rid in ids:
-            problems.append((str(path), "id", f"regio-id '{rid}' wordt ook al gebruikt in "
-                             f"{ids[rid].name}; elke regio heeft een eigen id"))
+            problems.append(
+                (
+                    str(path),
+                    "id",
+                    f"regio-id '{rid}' wordt ook al gebruikt in "
+                    f"{ids[rid].name}; elke regio heeft een eigen id",
+                )
+            )
         ids.setdefault(rid, path)
         if data.get("is_fallback"):
             fallbacks.append(path)
@@ -193,35 +212,70 @@ def _cross_file_problems(loaded: list[tuple[Path, dict]], directory: Path, all_v
             if key in munis:
                 other_file, other_where, other_id = munis[key]
                 if other_id == rid:
-                    problems.append((str(path), where, f"gemeente '{name}' staat twee keer in dit "
-                                     f"bestand (ook op {other_where})"))
+                    problems.append(
+                        (
+                            str(path),
+                            where,
+                            f"gemeente '{name}' staat twee keer in dit "
+                            f"bestand (ook op {other_where})",
+                        )
+                    )
                 else:
-                    problems.append((str(path), where, f"gemeente '{name}' hoort al bij regio "
-                                     f"'{other_id}' ({_where((other_file, other_where))}); een gemeente "
-                                     "hoort bij één regio. Gaat het om een andere plaats met dezelfde "
-                                     "naam, zet die dan onder places: van haar eigen gemeente"))
+                    problems.append(
+                        (
+                            str(path),
+                            where,
+                            f"gemeente '{name}' hoort al bij regio "
+                            f"'{other_id}' ({_where((other_file, other_where))}); een gemeente "
+                            "hoort bij één regio. Gaat het om een andere plaats met dezelfde "
+                            "naam, zet die dan onder places: van haar eigen gemeente",
+                        )
+                    )
             else:
                 munis[key] = (path, where, rid)
         for i, pair in enumerate(places.get("postcodes", [])):
             lo, hi = pair
             where = f"places.postcodes[{i}]"
             if lo > hi:
-                problems.append((str(path), where, f"het begin {lo} is groter dan het eind {hi}; "
-                                 f"schrijf [{hi}, {lo}]"))
+                problems.append(
+                    (
+                        str(path),
+                        where,
+                        f"het begin {lo} is groter dan het eind {hi}; schrijf [{hi}, {lo}]",
+                    )
+                )
                 continue
             for olo, ohi, ofile, owhere, orid in ranges:
                 if lo <= ohi and olo <= hi:
                     whose = "in dit bestand" if orid == rid else f"van regio '{orid}'"
-                    problems.append((str(path), where, f"postcodes [{lo}, {hi}] overlappen met "
-                                     f"[{olo}, {ohi}] {whose} ({_where((ofile, owhere))}); "
-                                     "elke postcode hoort bij precies één regio"))
+                    problems.append(
+                        (
+                            str(path),
+                            where,
+                            f"postcodes [{lo}, {hi}] overlappen met "
+                            f"[{olo}, {ohi}] {whose} ({_where((ofile, owhere))}); "
+                            "elke postcode hoort bij precies één regio",
+                        )
+                    )
             ranges.append((lo, hi, path, where, rid))
     if all_valid and len(fallbacks) == 0:
-        problems.append((str(directory), "is_fallback", "er is geen landelijk vangnet: precies één "
-                         "regio moet is_fallback: true hebben (meestal landelijk.yml)"))
+        problems.append(
+            (
+                str(directory),
+                "is_fallback",
+                "er is geen landelijk vangnet: precies één "
+                "regio moet is_fallback: true hebben (meestal landelijk.yml)",
+            )
+        )
     for path in fallbacks[1:]:
-        problems.append((str(path), "is_fallback", f"er mag maar één landelijk vangnet zijn; "
-                         f"{fallbacks[0].name} heeft al is_fallback: true"))
+        problems.append(
+            (
+                str(path),
+                "is_fallback",
+                f"er mag maar één landelijk vangnet zijn; "
+                f"{fallbacks[0].name} heeft al is_fallback: true",
+            )
+        )
     return problems
 
 
@@ -234,8 +288,9 @@ def _municipality(item: str | Mapping[str, Any]) -> Municipality:
             places.append((p.strip(), ()))
         else:
             places.append((p["name"].strip(), tuple(a.strip() for a in p.get("aliases", []))))
-    return Municipality(item["name"].strip(), tuple(a.strip() for a in item.get("aliases", [])),
-                        tuple(places))
+    return Municipality(
+        item["name"].strip(), tuple(a.strip() for a in item.get("aliases", [])), tuple(places)
+    )
 
 
 def _duplicate_ids(items: list[Mapping[str, Any]], file: Path, path: str) -> list[Problem]:
@@ -243,8 +298,14 @@ def _duplicate_ids(items: list[Mapping[str, Any]], file: Path, path: str) -> lis
     out = []
     for i, item in enumerate(items):
         if item["id"] in seen:
-            out.append((str(file), f"{path}[{i}].id", f"id '{item['id']}' komt al voor bij "
-                        f"{path}[{seen[item['id']]}]; elke id mag maar één keer voorkomen"))
+            out.append(
+                (
+                    str(file),
+                    f"{path}[{i}].id",
+                    f"id '{item['id']}' komt al voor bij "
+                    f"{path}[{seen[item['id']]}]; elke id mag maar één keer voorkomen",
+                )
+            )
         seen.setdefault(item["id"], i)
     return out
 
@@ -261,8 +322,13 @@ def _build(path: Path, data: dict, framework: Any, problems: list[Problem]) -> R
     for i, ins in enumerate(instruments_d):
         lo, hi = ins.get("min_employees"), ins.get("max_employees")
         if lo is not None and hi is not None and lo > hi:
-            problems.append((str(path), f"instruments[{i}]", f"min_employees ({lo}) is groter dan "
-                             f"max_employees ({hi})"))
+            problems.append(
+                (
+                    str(path),
+                    f"instruments[{i}]",
+                    f"min_employees ({lo}) is groter dan max_employees ({hi})",
+                )
+            )
     added_raw = tuple(questions.get("add", []))
     added: tuple[Any, ...] = ()
     if framework is not None:
@@ -274,8 +340,9 @@ def _build(path: Path, data: dict, framework: Any, problems: list[Problem]) -> R
         id=data["id"],
         name=data["name"].strip(),
         file=path,
-        organisations=tuple(Organisation(o["name"], o.get("role"), o.get("website"))
-                            for o in data["organisations"]),
+        organisations=tuple(
+            Organisation(o["name"], o.get("role"), o.get("website")) for o in data["organisations"]
+        ),
         is_fallback=bool(data.get("is_fallback", False)),
         description=(data.get("description") or "").strip() or None,
         website=data.get("website"),
@@ -283,12 +350,21 @@ def _build(path: Path, data: dict, framework: Any, problems: list[Problem]) -> R
         municipalities=tuple(_municipality(m) for m in places.get("municipalities", [])),
         postcodes=tuple((lo, hi) for lo, hi in places.get("postcodes", [])),
         coaches=tuple(
-            Coach(c["role"], c["name"], c["organisation"], c["email"], c.get("phone"),
-                  tuple(c.get("sectors", [])), c.get("office_hours"))
+            Coach(
+                c["role"],
+                c["name"],
+                c["organisation"],
+                c["email"],
+                c.get("phone"),
+                tuple(c.get("sectors", [])),
+                c.get("office_hours"),
+            )
             for c in data.get("coaches", [])
         ),
-        handoff=Handoff(Webhook(webhook["url"], webhook["secret_env"]) if webhook else None,
-                        handoff.get("email")),
+        handoff=Handoff(
+            Webhook(webhook["url"], webhook["secret_env"]) if webhook else None,
+            handoff.get("email"),
+        ),
         office_hours=(data.get("office_hours") or "").strip() or None,
         greeting=wording["greeting"].strip(),
         coach_offer=wording["coach_offer"].strip(),
@@ -299,48 +375,83 @@ def _build(path: Path, data: dict, framework: Any, problems: list[Problem]) -> R
         added_questions=added,
         added_questions_raw=added_raw,
         instruments=tuple(
-            Instrument(i["id"], i["kind"], i["name"].strip(), i["description"].strip(),
-                       (i.get("conditions") or "").strip() or None, i.get("link"),
-                       tuple(i.get("themes", [])), i.get("min_employees"), i.get("max_employees"))
+            Instrument(
+                i["id"],
+                i["kind"],
+                i["name"].strip(),
+                i["description"].strip(),
+                (i.get("conditions") or "").strip() or None,
+                i.get("link"),
+                tuple(i.get("themes", [])),
+                i.get("min_employees"),
+                i.get("max_employees"),
+            )
             for i in instruments_d
         ),
         stories=tuple(
-            RegionStory(s["id"], s["title"].strip(), s["text"].strip(), s["fictional"],
-                        s.get("source"), tuple(s.get("themes", [])))
+            RegionStory(
+                s["id"],
+                s["title"].strip(),
+                s["text"].strip(),
+                s["fictional"],
+                s.get("source"),
+                tuple(s.get("themes", [])),
+            )
             for s in stories_d
         ),
         campaign_sources=tuple(data.get("campaign_sources", [])),
     )
 
 
-def _check_questions(path: Path, questions: Mapping[str, Any], framework: Any,
-                     problems: list[Problem]) -> tuple[Any, ...]:
+def _check_questions(
+    path: Path, questions: Mapping[str, Any], framework: Any, problems: list[Problem]
+) -> tuple[Any, ...]:
     known = list(getattr(framework, "questions", {}) or {})
     for i, qid in enumerate(questions.get("exclude", [])):
         if qid not in known:
-            problems.append((str(path), f"questions.exclude[{i}]", f"vraag '{qid}' bestaat niet in het "
-                             f"framework{_suggest(qid, known)}; bekende vragen: {', '.join(known)}"))
+            problems.append(
+                (
+                    str(path),
+                    f"questions.exclude[{i}]",
+                    f"vraag '{qid}' bestaat niet in het "
+                    f"framework{_suggest(qid, known)}; bekende vragen: {', '.join(known)}",
+                )
+            )
     raw = questions.get("add", [])
     if not raw:
         return ()
     from bot.framework import parse_questions
 
     try:
-        added = tuple(parse_questions(list(raw), str(path), framework, path="questions.add",
-                                      describe=schema_message))
+        added = tuple(
+            parse_questions(
+                list(raw), str(path), framework, path="questions.add", describe=schema_message
+            )
+        )
     except ConfigError as exc:
         problems += exc.problems
         return ()
     for i, q in enumerate(added):
         if q.id in known:
-            problems.append((str(path), f"questions.add[{i}].id", f"vraag '{q.id}' bestaat al in het "
-                             "framework; kies een nieuwe id, of pas de tekst aan met "
-                             f"wording.overrides: questions.{q.id}.text"))
+            problems.append(
+                (
+                    str(path),
+                    f"questions.add[{i}].id",
+                    f"vraag '{q.id}' bestaat al in het "
+                    "framework; kies een nieuwe id, of pas de tekst aan met "
+                    f"wording.overrides: questions.{q.id}.text",
+                )
+            )
     return added
 
 
-def _check_overrides(path: Path, overrides: Mapping[str, str], framework: Any, added: tuple[Any, ...],
-                     problems: list[Problem]) -> None:
+def _check_overrides(
+    path: Path,
+    overrides: Mapping[str, str],
+    framework: Any,
+    added: tuple[Any, ...],
+    problems: list[Problem],
+) -> None:
     from bot.regions.content import framework_texts
 
     known = set(framework_texts(framework)) | {"greeting", "coach_offer", "closing"}
@@ -348,9 +459,15 @@ def _check_overrides(path: Path, overrides: Mapping[str, str], framework: Any, a
         known.add(f"questions.{q.id}.text")
     for key in overrides:
         if key not in known:
-            problems.append((str(path), f"wording.overrides.{key}", f"onbekende tekstsleutel '{key}'"
-                             f"{_suggest(key, sorted(known))}; zie python -m bot.regions texts "
-                             "<regio> voor alle sleutels"))
+            problems.append(
+                (
+                    str(path),
+                    f"wording.overrides.{key}",
+                    f"onbekende tekstsleutel '{key}'"
+                    f"{_suggest(key, sorted(known))}; zie python -m bot.regions texts "
+                    "<regio> voor alle sleutels",
+                )
+            )
 
 
 def _check_sectors(path: Path, coaches: list[Mapping[str, Any]], problems: list[Problem]) -> None:
@@ -360,8 +477,14 @@ def _check_sectors(path: Path, coaches: list[Mapping[str, Any]], problems: list[
     for ci, coach in enumerate(coaches):
         for si, sector in enumerate(coach.get("sectors", [])):
             if sector not in known:
-                problems.append((str(path), f"coaches[{ci}].sectors[{si}]", f"onbekende branche "
-                                 f"'{sector}'{_suggest(sector, known)}; bekende branches: {', '.join(known)}"))
+                problems.append(
+                    (
+                        str(path),
+                        f"coaches[{ci}].sectors[{si}]",
+                        f"onbekende branche "
+                        f"'{sector}'{_suggest(sector, known)}; bekende branches: {', '.join(known)}",
+                    )
+                )
 
 
 def _suggest(word: str, known: list[str]) -> str:

@@ -76,8 +76,10 @@ def _yaml(m: re.Match) -> str:
     problem = m.group(1)
     twice = re.fullmatch(r"key '(.*)' appears twice \(first on line (\d+)\)", problem)
     if twice:
-        return (f"de sleutel '{twice.group(1)}' staat er twee keer in (eerst op regel "
-                f"{twice.group(2)}); haal er één weg of voeg ze samen")
+        return (
+            f"de sleutel '{twice.group(1)}' staat er twee keer in (eerst op regel "
+            f"{twice.group(2)}); haal er één weg of voeg ze samen"
+        )
     indent = " (check the indentation" in problem
     problem = problem.split(" (check the indentation")[0]
     dutch = next((nl for en, nl in _YAML_PROBLEMS.items() if problem.startswith(en)), None)
@@ -95,15 +97,19 @@ def _missing(error: ValidationError) -> str:
 
 def _unknown_keys(error: ValidationError) -> str:
     extra, allowed = unknown_keys(error)
-    return (f"onbekende sleutel {', '.join(map(repr, extra))} (tikfout of verkeerd ingesprongen?); "
-            f"toegestaan op deze plek: {', '.join(allowed)}")
+    return (
+        f"onbekende sleutel {', '.join(map(repr, extra))} (tikfout of verkeerd ingesprongen?); "
+        f"toegestaan op deze plek: {', '.join(allowed)}"
+    )
 
 
 def _type(error: ValidationError) -> str:
     expected = str(error.validator_value)
     got = type(error.instance).__name__
-    return (f"verwacht {_TYPES.get(expected, expected)}, maar hier staat "
-            f"{_GOT.get(got, got)} {error.instance!r}")
+    return (
+        f"verwacht {_TYPES.get(expected, expected)}, maar hier staat "
+        f"{_GOT.get(got, got)} {error.instance!r}"
+    )
 
 
 def _format(error: ValidationError) -> str:
@@ -146,8 +152,10 @@ _SCHEMA_TEMPLATES: dict[str | None, Callable[[ValidationError], str]] = {
     "maximum": lambda e: f"{e.instance!r} is groter dan het maximum {e.validator_value!r}",
     "minProperties": lambda e: "dit blok is leeg; vul minstens één onderdeel in",
     # The region schema's only anyOf: a municipality (or a place in it).
-    "anyOf": lambda e: (f"{e.instance!r} heeft niet de verwachte vorm: een naam, of een blok met "
-                        "name: (en eventueel aliases: en places:)"),
+    "anyOf": lambda e: (
+        f"{e.instance!r} heeft niet de verwachte vorm: een naam, of een blok met "
+        "name: (en eventueel aliases: en places:)"
+    ),
     # A `false` schema (no keyword): the region schema forbids places' postcodes in the fallback.
     None: lambda e: "dit onderdeel hoort niet in het landelijke vangnet (is_fallback: true)",
 }
@@ -167,8 +175,10 @@ def dutch_path_of(parts: Iterable[Any]) -> str:
 
 def dutch_schema_problems(data: Any, schema: dict, file: str | Path) -> list[Problem]:
     """All schema violations of a region file as (file, path, Dutch message), in document order."""
-    return [(str(file), dutch_path_of(e.absolute_path), schema_message(e))
-            for e in schema_errors(data, schema)]
+    return [
+        (str(file), dutch_path_of(e.absolute_path), schema_message(e))
+        for e in schema_errors(data, schema)
+    ]
 
 
 # -- YAML and file problems (English text from bot.yamlio) -----------------------------
@@ -177,7 +187,10 @@ def dutch_schema_problems(data: Any, schema: dict, file: str | Path) -> list[Pro
 _RULES: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
     (re.compile(r"^YAML syntax error: (.*)$", re.S), _yaml),
     (re.compile(r"^file not found$"), lambda m: "bestand niet gevonden"),
-    (re.compile(r"^file is not UTF-8 text$"), lambda m: "het bestand is geen UTF-8-tekst; sla het op als UTF-8"),
+    (
+        re.compile(r"^file is not UTF-8 text$"),
+        lambda m: "het bestand is geen UTF-8-tekst; sla het op als UTF-8",
+    ),
 ]
 
 

@@ -22,26 +22,112 @@ _BARE_NUMBER = re.compile(r"^[1-9][0-9]{3}$")
 
 # Place names that are also everyday words ("we kampen met", "het leek me", "echt",
 # "best goed"). They count only as the whole answer or right after one of _PLACE_CUES.
-WORD_LIKE_NAMES = frozenset({
-    "axel", "beek", "best", "born", "echt", "enter", "goes", "grave", "handel", "haps",
-    "heel", "horst", "kampen", "leek", "losser", "mill", "sluis", "son", "stein", "well",
-    "leiden", "buren", "huizen", "houten", "putten", "duiven", "assen", "voorst", "doorn",
-    "roden", "gouda",
-})
-_PLACE_CUES = frozenset({
-    "in", "uit", "te", "bij", "gemeente", "vanuit", "omgeving", "regio", "buurt", "rond",
-    "nabij", "richting", "plaats", "vestiging", "nl",
-})
+WORD_LIKE_NAMES = frozenset(
+    {
+        "axel",
+        "beek",
+        "best",
+        "born",
+        "echt",
+        "enter",
+        "goes",
+        "grave",
+        "handel",
+        "haps",
+        "heel",
+        "horst",
+        "kampen",
+        "leek",
+        "losser",
+        "mill",
+        "sluis",
+        "son",
+        "stein",
+        "well",
+        "leiden",
+        "buren",
+        "huizen",
+        "houten",
+        "putten",
+        "duiven",
+        "assen",
+        "voorst",
+        "doorn",
+        "roden",
+        "gouda",
+    }
+)
+_PLACE_CUES = frozenset(
+    {
+        "in",
+        "uit",
+        "te",
+        "bij",
+        "gemeente",
+        "vanuit",
+        "omgeving",
+        "regio",
+        "buurt",
+        "rond",
+        "nabij",
+        "richting",
+        "plaats",
+        "vestiging",
+        "nl",
+    }
+)
 # Words that may surround a bare four-digit postcode ("postcode 7511", "in 7511").
-_POSTCODE_FILLER = frozenset({
-    "postcode", "pc", "in", "is", "mijn", "onze", "ons", "het", "de", "we", "wij", "ik",
-    "zitten", "zit", "zijn", "gevestigd", "bedrijf", "nummer", "te", "met",
-})
+_POSTCODE_FILLER = frozenset(
+    {
+        "postcode",
+        "pc",
+        "in",
+        "is",
+        "mijn",
+        "onze",
+        "ons",
+        "het",
+        "de",
+        "we",
+        "wij",
+        "ik",
+        "zitten",
+        "zit",
+        "zijn",
+        "gevestigd",
+        "bedrijf",
+        "nummer",
+        "te",
+        "met",
+    }
+)
 # Two-letter Dutch words that follow a number more often than postcode letters do.
-_NOT_POSTCODE_LETTERS = frozenset({
-    "en", "in", "op", "te", "of", "om", "al", "nu", "de", "ik", "is", "er", "we", "ze",
-    "je", "na", "zo", "ja", "uw", "me", "ca", "pp",
-})
+_NOT_POSTCODE_LETTERS = frozenset(
+    {
+        "en",
+        "in",
+        "op",
+        "te",
+        "of",
+        "om",
+        "al",
+        "nu",
+        "de",
+        "ik",
+        "is",
+        "er",
+        "we",
+        "ze",
+        "je",
+        "na",
+        "zo",
+        "ja",
+        "uw",
+        "me",
+        "ca",
+        "pp",
+    }
+)
 
 
 def place_key(text: str) -> str:
@@ -87,8 +173,13 @@ class PlaceIndex:
         names = {k: v for k, v in names.items() if k}
         max_words = max((len(k.split()) for k in names), default=1)
         fallback_ids = frozenset(r.id for r in regions if r.is_fallback)
-        return cls({k: tuple(v) for k, v in names.items()}, spellings, tuple(sorted(postcodes)),
-                   max_words, fallback_ids)
+        return cls(
+            {k: tuple(v) for k, v in names.items()},
+            spellings,
+            tuple(sorted(postcodes)),
+            max_words,
+            fallback_ids,
+        )
 
     def region_of_postcode(self, number: int) -> str | None:
         return next((rid for lo, hi, rid in self.postcodes if lo <= number <= hi), None)
@@ -115,9 +206,12 @@ class PlaceIndex:
                 chosen = next((m for m in matches if m.region_id == region_ids[0]), None)
                 if chosen is None:  # only the postcode points into this region
                     return PlaceResolution("found", region_ids, None, postcode)
-                return PlaceResolution("found", region_ids, chosen.place, postcode,
-                                       chosen.municipality, (chosen,))
-            return PlaceResolution("ambiguous", region_ids, typed[0], postcode, None, tuple(matches))
+                return PlaceResolution(
+                    "found", region_ids, chosen.place, postcode, chosen.municipality, (chosen,)
+                )
+            return PlaceResolution(
+                "ambiguous", region_ids, typed[0], postcode, None, tuple(matches)
+            )
         if postcode_region:
             return PlaceResolution("found", [postcode_region], None, postcode)
         corrected = self._one_typo_away(words)
@@ -130,8 +224,11 @@ class PlaceIndex:
         key = " ".join(words)
         if not 1 <= len(words) <= 2 or len(key) < 5 or not key.replace(" ", "").isalpha():
             return None
-        hits = {k for k in self.names if abs(len(k) - len(key)) <= 1 and k not in WORD_LIKE_NAMES
-                and one_typo_apart(key, k)}
+        hits = {
+            k
+            for k in self.names
+            if abs(len(k) - len(key)) <= 1 and k not in WORD_LIKE_NAMES and one_typo_apart(key, k)
+        }
         return self.spellings[hits.pop()] if len(hits) == 1 else None
 
     def _name_spans(self, words: Sequence[str]) -> list[tuple[int, int, tuple[PlaceMatch, ...]]]:
@@ -139,10 +236,13 @@ class PlaceIndex:
         i = 0
         while i < len(words):
             for n in range(min(self.max_words, len(words) - i), 0, -1):
-                key = " ".join(words[i:i + n])
+                key = " ".join(words[i : i + n])
                 found = self.names.get(key)
-                if found and (key not in WORD_LIKE_NAMES or len(words) == 1
-                              or (i > 0 and words[i - 1] in _PLACE_CUES)):
+                if found and (
+                    key not in WORD_LIKE_NAMES
+                    or len(words) == 1
+                    or (i > 0 and words[i - 1] in _PLACE_CUES)
+                ):
                     spans.append((i, i + n, found))
                     i += n
                     break
@@ -173,8 +273,9 @@ def _bare_postcode(words: Sequence[str], used: set[int]) -> str | None:
         if not _BARE_NUMBER.match(word):
             continue
         after_cue = j > 0 and words[j - 1] in {"postcode", "pc"}
-        rest_is_filler = all(w in _POSTCODE_FILLER or i in used
-                             for i, w in enumerate(words) if i != j)
+        rest_is_filler = all(
+            w in _POSTCODE_FILLER or i in used for i, w in enumerate(words) if i != j
+        )
         if after_cue or rest_is_filler:
             return word
     return None

@@ -27,17 +27,27 @@ from bot.understanding.corpus import AnswerExample, ThemeExample
 FOLDS = 3
 C_GRID = (4.0,)
 
-_NEGATION = re.compile(r"\b(niet|geen|nooit|nauwelijks|amper|zelden|niks|niets|nergens|niemand|weinig"
-                       r"|nee|nop|helaas|totaal niet|geen idee)\b")
-_HEDGE = re.compile(r"\b(soms|af en toe|beetje|wisselend|hangt ervan af|niet altijd|meestal niet|wel eens|weleens)\b")
-_YES_START = re.compile(r"^(ja|jawel|jazeker|zeker|zeer|absoluut|klopt|yes|jep|jup|tuurlijk|natuurlijk)\b")
+_NEGATION = re.compile(
+    r"\b(niet|geen|nooit|nauwelijks|amper|zelden|niks|niets|nergens|niemand|weinig"
+    r"|nee|nop|helaas|totaal niet|geen idee)\b"
+)
+_HEDGE = re.compile(
+    r"\b(soms|af en toe|beetje|wisselend|hangt ervan af|niet altijd|meestal niet|wel eens|weleens)\b"
+)
+_YES_START = re.compile(
+    r"^(ja|jawel|jazeker|zeker|zeer|absoluut|klopt|yes|jep|jup|tuurlijk|natuurlijk)\b"
+)
 _NO_START = re.compile(r"^(nee|neen|nope|nop|niet|nooit|geen)\b")
 
 
 def _cues(text: str) -> list[float]:
     said = normalize(text)
-    return [float(bool(_NEGATION.search(said))), float(bool(_HEDGE.search(said))),
-            float(bool(_YES_START.search(said))), float(bool(_NO_START.search(said)))]
+    return [
+        float(bool(_NEGATION.search(said))),
+        float(bool(_HEDGE.search(said))),
+        float(bool(_YES_START.search(said))),
+        float(bool(_NO_START.search(said))),
+    ]
 
 
 class Ngrams:
@@ -48,15 +58,22 @@ class Ngrams:
     vocabularies plus idf weights.
     """
 
-    def __init__(self, char_vocab: dict[str, int], char_idf: np.ndarray,
-                 word_vocab: dict[str, int], word_idf: np.ndarray) -> None:
+    def __init__(
+        self,
+        char_vocab: dict[str, int],
+        char_idf: np.ndarray,
+        word_vocab: dict[str, int],
+        word_idf: np.ndarray,
+    ) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        self.char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                    vocabulary=char_vocab)
+        self.char = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, vocabulary=char_vocab
+        )
         self.char.idf_ = char_idf
-        self.word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
-                                    vocabulary=word_vocab)
+        self.word = TfidfVectorizer(
+            analyzer="word", ngram_range=(1, 2), sublinear_tf=True, vocabulary=word_vocab
+        )
         self.word.idf_ = word_idf
 
     @classmethod
@@ -64,7 +81,9 @@ class Ngrams:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         said = [normalize(t) for t in texts]
-        char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True).fit(said)
+        char = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True
+        ).fit(said)
         word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True).fit(said)
         return cls(dict(char.vocabulary_), char.idf_, dict(word.vocabulary_), word.idf_)
 
@@ -84,9 +103,13 @@ class Ngrams:
 
     @classmethod
     def from_arrays(cls, data, prefix: str) -> Ngrams:
-        vocab = {name: {str(term): i for i, term in enumerate(data[f"{prefix}_{name}_terms"])}
-                 for name in ("char", "word")}
-        return cls(vocab["char"], data[f"{prefix}_char_idf"], vocab["word"], data[f"{prefix}_word_idf"])
+        vocab = {
+            name: {str(term): i for i, term in enumerate(data[f"{prefix}_{name}_terms"])}
+            for name in ("char", "word")
+        }
+        return cls(
+            vocab["char"], data[f"{prefix}_char_idf"], vocab["word"], data[f"{prefix}_word_idf"]
+        )
 
 
 def theme_features(ngrams: Ngrams, texts: Sequence[str], vectors: np.ndarray):
@@ -100,8 +123,14 @@ def answer_features(ngrams: Ngrams, texts: Sequence[str], vectors: np.ndarray):
 
     cues = np.array([_cues(t) for t in texts], dtype=np.float32).reshape(len(texts), 4)
     negated = cues[:, :1]
-    return hstack([ngrams.transform(texts), csr_matrix(vectors), csr_matrix(negated * vectors),
-                   csr_matrix(cues)]).tocsr()
+    return hstack(
+        [
+            ngrams.transform(texts),
+            csr_matrix(vectors),
+            csr_matrix(negated * vectors),
+            csr_matrix(cues),
+        ]
+    ).tocsr()
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -138,7 +167,9 @@ def _f1(y: np.ndarray, pred: np.ndarray) -> float:
     return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
 
 
-def _best_c_and_threshold(x: np.ndarray, y: np.ndarray, min_precision: float | None = None) -> tuple[float, float]:
+def _best_c_and_threshold(
+    x: np.ndarray, y: np.ndarray, min_precision: float | None = None
+) -> tuple[float, float]:
     """C and threshold with the best out-of-fold F1 (or recall at ``min_precision``)."""
     best = (-1.0, C_GRID[0], 0.5)
     for c in C_GRID:
@@ -172,29 +203,51 @@ class Heads:
         return _sigmoid(np.asarray(features @ self._columns) + self.biases)
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
-        return {f"{prefix}_ids": np.array(self.ids), f"{prefix}_w": self.weights,
-                f"{prefix}_b": self.biases, f"{prefix}_t": self.thresholds}
+        return {
+            f"{prefix}_ids": np.array(self.ids),
+            f"{prefix}_w": self.weights,
+            f"{prefix}_b": self.biases,
+            f"{prefix}_t": self.thresholds,
+        }
 
     @classmethod
     def from_arrays(cls, data, prefix: str) -> Heads:
-        return cls(tuple(str(i) for i in data[f"{prefix}_ids"]), data[f"{prefix}_w"],
-                   data[f"{prefix}_b"], data[f"{prefix}_t"])
+        return cls(
+            tuple(str(i) for i in data[f"{prefix}_ids"]),
+            data[f"{prefix}_w"],
+            data[f"{prefix}_b"],
+            data[f"{prefix}_t"],
+        )
 
 
-def _train_heads(ids: Sequence[str], x: np.ndarray, targets: dict[str, np.ndarray],
-                 rows: dict[str, np.ndarray] | None = None, min_precision: float | None = None,
-                 fixed_threshold: float | None = None, tune: bool = True) -> Heads:
+def _train_heads(
+    ids: Sequence[str],
+    x: np.ndarray,
+    targets: dict[str, np.ndarray],
+    rows: dict[str, np.ndarray] | None = None,
+    min_precision: float | None = None,
+    fixed_threshold: float | None = None,
+    tune: bool = True,
+) -> Heads:
     weights, biases, thresholds = [], [], []
     for head in ids:
         xs = x if rows is None else x[rows[head]]
         y = targets[head]
-        c, t = _best_c_and_threshold(xs, y, min_precision) if tune and len(y) >= 2 * FOLDS else (C_GRID[0], 0.5)
+        c, t = (
+            _best_c_and_threshold(xs, y, min_precision)
+            if tune and len(y) >= 2 * FOLDS
+            else (C_GRID[0], 0.5)
+        )
         w, b = _fit(xs, y, c)
         weights.append(w)
         biases.append(b)
         thresholds.append(fixed_threshold if fixed_threshold is not None else t)
-    return Heads(tuple(ids), np.stack(weights), np.array(biases, dtype=np.float32),
-                 np.array(thresholds, dtype=np.float32))
+    return Heads(
+        tuple(ids),
+        np.stack(weights),
+        np.array(biases, dtype=np.float32),
+        np.array(thresholds, dtype=np.float32),
+    )
 
 
 @dataclass
@@ -203,7 +256,9 @@ class ThemeModel:
     heads: Heads
 
     @classmethod
-    def train(cls, examples: Sequence[ThemeExample], theme_ids: Sequence[str], vectors: np.ndarray) -> ThemeModel:
+    def train(
+        cls, examples: Sequence[ThemeExample], theme_ids: Sequence[str], vectors: np.ndarray
+    ) -> ThemeModel:
         texts = [ex.text for ex in examples]
         ngrams = Ngrams.fit(texts)
         targets = {t: np.array([int(t in ex.themes) for ex in examples]) for t in theme_ids}
@@ -213,12 +268,19 @@ class ThemeModel:
         return self.heads.probabilities(theme_features(self.ngrams, texts, vectors))
 
     def scores(self, texts: Sequence[str], vectors: np.ndarray) -> list[dict[str, float]]:
-        return [dict(zip(self.heads.ids, map(float, row), strict=True)) for row in self.probabilities(texts, vectors)]
+        return [
+            dict(zip(self.heads.ids, map(float, row), strict=True))
+            for row in self.probabilities(texts, vectors)
+        ]
 
     def predict(self, texts: Sequence[str], vectors: np.ndarray) -> list[list[str]]:
         out = []
         for row in self.probabilities(texts, vectors):
-            hits = [(p, t) for t, p, th in zip(self.heads.ids, row, self.heads.thresholds, strict=True) if p >= th]
+            hits = [
+                (p, t)
+                for t, p, th in zip(self.heads.ids, row, self.heads.thresholds, strict=True)
+                if p >= th
+            ]
             out.append([t for _, t in sorted(hits, reverse=True)])
         return out
 
@@ -240,17 +302,26 @@ class AnswerModel:
     mention: Heads
 
     @classmethod
-    def train(cls, examples: Sequence[AnswerExample], dimension_ids: Sequence[str],
-              vectors: np.ndarray) -> AnswerModel:
+    def train(
+        cls, examples: Sequence[AnswerExample], dimension_ids: Sequence[str], vectors: np.ndarray
+    ) -> AnswerModel:
         texts = [ex.text for ex in examples]
         ngrams = Ngrams.fit(texts)
         x = answer_features(ngrams, texts, vectors)
-        rows = {d: np.array([i for i, ex in enumerate(examples) if d in ex.labels], dtype=int)
-                for d in dimension_ids}
-        pol_targets = {d: np.array([int(examples[i].labels[d] == "positive") for i in rows[d]])
-                       for d in dimension_ids}
-        polarity = _train_heads(dimension_ids, x, pol_targets, rows=rows, fixed_threshold=0.5, tune=False)
-        mention_targets = {d: np.array([int(d in ex.labels) for ex in examples]) for d in dimension_ids}
+        rows = {
+            d: np.array([i for i, ex in enumerate(examples) if d in ex.labels], dtype=int)
+            for d in dimension_ids
+        }
+        pol_targets = {
+            d: np.array([int(examples[i].labels[d] == "positive") for i in rows[d]])
+            for d in dimension_ids
+        }
+        polarity = _train_heads(
+            dimension_ids, x, pol_targets, rows=rows, fixed_threshold=0.5, tune=False
+        )
+        mention_targets = {
+            d: np.array([int(d in ex.labels) for ex in examples]) for d in dimension_ids
+        }
         mention = _train_heads(dimension_ids, x, mention_targets, min_precision=0.9)
         return cls(ngrams, polarity, mention)
 
@@ -260,8 +331,14 @@ class AnswerModel:
         men = self.mention.probabilities(x)
         out = []
         for prow, mrow in zip(pol, men, strict=True):
-            out.append({d: DimensionReading(d, "positive" if p >= 0.5 else "negative", float(p), float(m))
-                        for d, p, m in zip(self.polarity.ids, prow, mrow, strict=True)})
+            out.append(
+                {
+                    d: DimensionReading(
+                        d, "positive" if p >= 0.5 else "negative", float(p), float(m)
+                    )
+                    for d, p, m in zip(self.polarity.ids, prow, mrow, strict=True)
+                }
+            )
         return out
 
     def mentioned(self, reading: dict[str, DimensionReading]) -> list[str]:
@@ -279,15 +356,26 @@ class Models:
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, key=np.array(self.key), **self.themes.ngrams.arrays("theme"),
-                 **self.themes.heads.arrays("theme"), **self.answers.ngrams.arrays("answer"),
-                 **self.answers.polarity.arrays("pol"), **self.answers.mention.arrays("men"))
+        np.savez(
+            tmp,
+            key=np.array(self.key),
+            **self.themes.ngrams.arrays("theme"),
+            **self.themes.heads.arrays("theme"),
+            **self.answers.ngrams.arrays("answer"),
+            **self.answers.polarity.arrays("pol"),
+            **self.answers.mention.arrays("men"),
+        )
         tmp.replace(path)
 
     @classmethod
     def load(cls, path: Path) -> Models:
         with np.load(path, allow_pickle=False) as data:
-            return cls(str(data["key"]),
-                       ThemeModel(Ngrams.from_arrays(data, "theme"), Heads.from_arrays(data, "theme")),
-                       AnswerModel(Ngrams.from_arrays(data, "answer"), Heads.from_arrays(data, "pol"),
-                                   Heads.from_arrays(data, "men")))
+            return cls(
+                str(data["key"]),
+                ThemeModel(Ngrams.from_arrays(data, "theme"), Heads.from_arrays(data, "theme")),
+                AnswerModel(
+                    Ngrams.from_arrays(data, "answer"),
+                    Heads.from_arrays(data, "pol"),
+                    Heads.from_arrays(data, "men"),
+                ),
+            )

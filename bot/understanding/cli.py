@@ -28,8 +28,10 @@ def _check(args: argparse.Namespace) -> int:
     if path.is_file():
         print(f"Classifiers are up to date: {path}")
         return 0
-    print(f"Classifiers missing or stale (expected {path}); run: python -m bot understanding train",
-          file=sys.stderr)
+    print(
+        f"Classifiers missing or stale (expected {path}); run: python -m bot understanding train",
+        file=sys.stderr,
+    )
     return 1
 
 
@@ -39,4 +41,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train = sub.add_parser("train", help="train when the corpora changed (deterministic)")
     train.add_argument("--force", action="store_true", help="train even when up to date")
     train.set_defaults(func=_train)
-    sub.add_parser("check", help="fail when the classifiers are missing or stale").set_defaults(func=_check)
+    sub.add_parser("check", help="fail when the classifiers are missing or stale").set_defaults(
+        func=_check
+    )

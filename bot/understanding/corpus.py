@@ -40,7 +40,9 @@ def _existing(paths: tuple[Path, ...]) -> list[Path]:
     return [p for p in paths if p.is_file()]
 
 
-def load_theme_examples(paths: tuple[Path, ...] = THEME_FILES, known: set[str] | None = None) -> list[ThemeExample]:
+def load_theme_examples(
+    paths: tuple[Path, ...] = THEME_FILES, known: set[str] | None = None
+) -> list[ThemeExample]:
     out: list[ThemeExample] = []
     for path in _existing(paths):
         for item in (load_yaml(path) or {}).get("messages") or []:
@@ -49,12 +51,17 @@ def load_theme_examples(paths: tuple[Path, ...] = THEME_FILES, known: set[str] |
     return out
 
 
-def load_answer_examples(paths: tuple[Path, ...] = ANSWER_FILES, known: set[str] | None = None) -> list[AnswerExample]:
+def load_answer_examples(
+    paths: tuple[Path, ...] = ANSWER_FILES, known: set[str] | None = None
+) -> list[AnswerExample]:
     out: list[AnswerExample] = []
     for path in _existing(paths):
         for item in (load_yaml(path) or {}).get("answers") or []:
-            labels = {d: p for d, p in (item.get("labels") or {}).items()
-                      if p in POLARITIES and (known is None or d in known)}
+            labels = {
+                d: p
+                for d, p in (item.get("labels") or {}).items()
+                if p in POLARITIES and (known is None or d in known)
+            }
             asked = item.get("asked")
             if asked is None and len(labels) == 1:
                 asked = next(iter(labels))

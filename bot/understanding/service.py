@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from bot import engine
@@ -36,7 +36,9 @@ TEXT_CONFIDENCE = engine.TEXT_MATCH_CONFIDENCE
 def model_key(fw: Framework | None = None) -> str:
     fw = fw or load_framework()
     code = Path(classifiers.__file__).read_text(encoding="utf-8")  # a change to training retrains
-    return corpus.corpus_hash(code, get_encoder().name, ",".join(fw.themes), ",".join(fw.dimensions))
+    return corpus.corpus_hash(
+        code, get_encoder().name, ",".join(fw.themes), ",".join(fw.dimensions)
+    )
 
 
 def model_path(key: str) -> Path:
@@ -50,11 +52,15 @@ def train(fw: Framework | None = None, save: bool = True) -> Models:
     themes = corpus.load_theme_examples(known=set(fw.themes))
     answers = corpus.load_answer_examples(known=set(fw.dimensions))
     if not themes or not answers:
-        raise RuntimeError(f"no training corpus in {corpus.CORPUS_DIR} (themes.yml and answers.yml)")
+        raise RuntimeError(
+            f"no training corpus in {corpus.CORPUS_DIR} (themes.yml and answers.yml)"
+        )
     models = Models(
         model_key(fw),
         classifiers.ThemeModel.train(themes, list(fw.themes), enc.encode([e.text for e in themes])),
-        classifiers.AnswerModel.train(answers, list(fw.dimensions), enc.encode([e.text for e in answers])),
+        classifiers.AnswerModel.train(
+            answers, list(fw.dimensions), enc.encode([e.text for e in answers])
+        ),
     )
     if save:
         path = model_path(models.key)
@@ -179,6 +185,8 @@ def score_answer(fw: Framework, text: str, asked: str | None = None) -> dict[str
             hits[dim_id] = phrase
             continue
         certainty = abs(r.probability - 0.5) * 2
-        score = round(50 + (1 if r.polarity == "positive" else -1) * TEXT_SWING * max(0.3, certainty))
+        score = round(
+            50 + (1 if r.polarity == "positive" else -1) * TEXT_SWING * max(0.3, certainty)
+        )
         hits[dim_id] = engine.SignalHit(dim_id, score, r.polarity, (text.strip(),), TEXT_CONFIDENCE)
     return hits

@@ -70,7 +70,11 @@ def _sources_of(raw: Any) -> tuple[str, ...]:
 
 def _region_info(region: Any) -> RegionInfo | None:
     def get(key: str, default: Any = None) -> Any:
-        return region.get(key, default) if isinstance(region, Mapping) else getattr(region, key, default)
+        return (
+            region.get(key, default)
+            if isinstance(region, Mapping)
+            else getattr(region, key, default)
+        )
 
     region_id = get("id")
     if not isinstance(region_id, str) or not ID_PATTERN.match(region_id):

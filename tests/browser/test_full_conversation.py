@@ -73,7 +73,9 @@ def polite_no_conversation() -> list[dict]:
         {"expect_bot_count": "Eerste stap", "count": 1},
         {"expect_bot_count": "Ga je akkoord", "count": 1},
         {"type": "wat kost een coach eigenlijk?"},
-        {"expect_bot": "Deze chat is gratis"},  # the answer to the question, not the coach offer again
+        {
+            "expect_bot": "Deze chat is gratis"
+        },  # the answer to the question, not the coach offer again
         {"expect_bot_count": "Eerste stap", "count": 1},
         {"expect_bot_count": "Ga je akkoord", "count": 1},
     ]
@@ -96,7 +98,12 @@ def test_full_conversation_from_linkedin_link(browser_ready, stack, tmp_path):
     web = WebServer(stack.rasa_url, tmp_path, env=stack.env)
     try:
         link = f"/chat?regio={REGION}&bron={SOURCE}&campagne={CAMPAIGN}"
-        steps = [{"open": link}, *full_conversation(), {"axe": True}, {"screenshot": "full-conversation.png"}]
+        steps = [
+            {"open": link},
+            *full_conversation(),
+            {"axe": True},
+            {"screenshot": "full-conversation.png"},
+        ]
         result = run_scenario(web.url, steps, timeout=300)
     finally:
         web.close()
@@ -112,8 +119,11 @@ def test_full_conversation_from_linkedin_link(browser_ready, stack, tmp_path):
 def test_polite_no_at_the_consent_and_a_question_afterwards(browser_ready, stack, tmp_path):
     web = WebServer(stack.rasa_url, tmp_path, env=stack.env)
     try:
-        steps = [{"open": f"/chat?regio={REGION}&bron={SOURCE}"}, *polite_no_conversation(),
-                 {"screenshot": "polite-no.png"}]
+        steps = [
+            {"open": f"/chat?regio={REGION}&bron={SOURCE}"},
+            *polite_no_conversation(),
+            {"screenshot": "polite-no.png"},
+        ]
         result = run_scenario(web.url, steps, timeout=300)
     finally:
         web.close()

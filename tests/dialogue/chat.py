@@ -27,15 +27,20 @@ class Chat:
         for key, value in self.link.items():
             self.slots[key] = value
 
-    def say(self, text: str, intent: str | None = None, confidence: float = 0.95, **entities: str) -> list[Reply]:
-        match = re.match(r'^/(\w+)(\{.*\})?$', text)
+    def say(
+        self, text: str, intent: str | None = None, confidence: float = 0.95, **entities: str
+    ) -> list[Reply]:
+        match = re.match(r"^/(\w+)(\{.*\})?$", text)
         if match and intent is None:
             intent, confidence = match.group(1), 1.0
             entities = {**json.loads(match.group(2) or "{}"), **entities}
         ids = set(content.all_question_ids())
         conv = Conversation.from_slots(json.loads(json.dumps(self.slots)), ids)
-        replies = dialogue.respond(conv, Message.of(text, intent, confidence if intent else 0.0, entities),
-                                   dialogue.Env(self.sender, lambda: [], dict(self.link)))
+        replies = dialogue.respond(
+            conv,
+            Message.of(text, intent, confidence if intent else 0.0, entities),
+            dialogue.Env(self.sender, lambda: [], dict(self.link)),
+        )
         for slot, value in conv.changes(ids).items():
             self.slots[slot] = value
         self.turns.append(replies)
@@ -75,7 +80,9 @@ def theme(theme_id: str) -> str:
 
 def conversation_of(chat: Chat) -> Conversation:
     """The chat's state as the dialogue would read it now (a copy)."""
-    return Conversation.from_slots(json.loads(json.dumps(chat.slots)), set(content.all_question_ids()))
+    return Conversation.from_slots(
+        json.loads(json.dumps(chat.slots)), set(content.all_question_ids())
+    )
 
 
 def text_of(chat: Chat, key: str, **values: Any) -> str:
@@ -91,8 +98,13 @@ def to_facts(chat: Chat, first_theme: str = "inwerken") -> Chat:
     return chat
 
 
-def to_questions(chat: Chat, first_theme: str = "inwerken", size: str = "12",
-                 sector: str = "wij zijn een installatiebedrijf", place: str = "Enschede") -> Chat:
+def to_questions(
+    chat: Chat,
+    first_theme: str = "inwerken",
+    size: str = "12",
+    sector: str = "wij zijn een installatiebedrijf",
+    place: str = "Enschede",
+) -> Chat:
     """Through the company facts: the first framework question is asked next."""
     to_facts(chat, first_theme)
     for answer in (size, sector, place):

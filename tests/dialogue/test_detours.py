@@ -17,8 +17,16 @@ from tests.dialogue.chat import Chat, text_of, theme, to_facts, to_questions, to
 
 FW = content.framework()
 SIDE_QUESTIONS = [
-    "vraag_uitleg", "vraag_privacy", "vraag_wie", "vraag_kosten", "hulp", "groeten", "bedanken",
-    "buiten_scope", "belediging", "andere_taal",
+    "vraag_uitleg",
+    "vraag_privacy",
+    "vraag_wie",
+    "vraag_kosten",
+    "hulp",
+    "groeten",
+    "bedanken",
+    "buiten_scope",
+    "belediging",
+    "andere_taal",
 ]
 FACTS = ["themes", "challenge", "company_size", "sector", "location", "region", "region_options"]
 
@@ -72,7 +80,9 @@ def test_privacy_answer_fills_in_the_retention_period(monkeypatch):
     monkeypatch.setenv("LEERPUNT_RETENTION_DAYS", "45")
     chat = _at_company_size()
 
-    text = chat.say("wat doen jullie met mijn gegevens?", intent="vraag_privacy", confidence=0.9)[0].text
+    text = chat.say("wat doen jullie met mijn gegevens?", intent="vraag_privacy", confidence=0.9)[
+        0
+    ].text
 
     assert "45 dagen" in text
     assert "{" not in text
@@ -128,7 +138,10 @@ def test_asking_for_a_person_during_the_intake_leads_to_the_coach():
 
 def test_stop_forgets_personal_data_and_ends_the_conversation():
     chat = to_read_back(Chat())
-    assert all(chat.slots.get(s) for s in ("contact_name", "company_name", "contact_email", "handoff_consent"))
+    assert all(
+        chat.slots.get(s)
+        for s in ("contact_name", "company_name", "contact_email", "handoff_consent")
+    )
 
     chat.say("stop", intent="stoppen", confidence=0.95)
     assert chat.said == text_of(chat, "confirm.stop")  # typed: asked first
@@ -137,7 +150,9 @@ def test_stop_forgets_personal_data_and_ends_the_conversation():
     chat.say("/bevestigen")
 
     personal = [*PERSONAL_SLOTS, "handoff_consent", "consent_record"]
-    assert {s: chat.slots.get(s) for s in [*personal, "requested_slot"]} == dict.fromkeys([*personal, "requested_slot"])
+    assert {s: chat.slots.get(s) for s in [*personal, "requested_slot"]} == dict.fromkeys(
+        [*personal, "requested_slot"]
+    )
     assert chat.said == text_of(chat, "stop")
     assert chat.phase == "stopped"
     assert not chat.slots.get("handoff_reference")
@@ -155,16 +170,22 @@ def test_restart_keeps_the_link_and_greets_again():
     replies = chat.say("/opnieuw")  # the button acts at once
 
     assert {k: v for k, v in chat.slots.items() if v is not None and k != "dialogue"} == {
-        "source": "flyer", "campaign": "beurs-2025", "region": "twente"}
-    assert [r.text for r in replies] == [text_of(chat, "restart"), text_of(chat, "greeting"),
-                                         text_of(chat, "greeting.hint")]
+        "source": "flyer",
+        "campaign": "beurs-2025",
+        "region": "twente",
+    }
+    assert [r.text for r in replies] == [
+        text_of(chat, "restart"),
+        text_of(chat, "greeting"),
+        text_of(chat, "greeting.hint"),
+    ]
     assert [b["payload"] for b in chat.buttons][-1] == theme("anders")
     assert chat.phase == "start"
 
 
 def test_restart_without_a_link_forgets_everything():
     chat = to_questions(Chat())
-    chat.say("/vertellen{\"optie\":\"meelopen\"}")
+    chat.say('/vertellen{"optie":"meelopen"}')
     assert chat.slots["region"] == "twente" and chat.slots["location"] == "Enschede"
 
     chat.say("opnieuw", intent="opnieuw", confidence=0.95)
@@ -187,7 +208,9 @@ def test_restart_forgets_a_region_named_in_the_chat_even_after_a_link():
 
     assert chat.slots.get("region") is None
     assert {k: v for k, v in chat.slots.items() if v is not None and k != "dialogue"} == {
-        "source": "flyer", "campaign": "beurs-2025"}
+        "source": "flyer",
+        "campaign": "beurs-2025",
+    }
 
 
 # --- messages that fit nowhere -------------------------------------------------------------

@@ -137,7 +137,8 @@ def test_consent_no_clears_every_personal_slot():
 
     assert chat.slots["handoff_consent"] is False
     assert {s: chat.slots.get(s) for s in [*PERSONAL_SLOTS, "consent_record"]} == dict.fromkeys(
-        [*PERSONAL_SLOTS, "consent_record"])
+        [*PERSONAL_SLOTS, "consent_record"]
+    )
     assert [r.text for r in replies] == [text_of(chat, "consent.no"), text_of(chat, "closing")]
 
 
@@ -155,7 +156,8 @@ def test_giving_up_on_the_contact_details_clears_them(database):
 
     assert chat.slots["handoff_consent"] is False
     assert {s: chat.slots.get(s) for s in [*PERSONAL_SLOTS, "consent_record"]} == dict.fromkeys(
-        [*PERSONAL_SLOTS, "consent_record"])
+        [*PERSONAL_SLOTS, "consent_record"]
+    )
     assert chat.said == text_of(chat, "contact.dropped")
     assert _stored(database) == ([], [])
 
@@ -168,8 +170,9 @@ def _at(slot: str) -> Chat:
     chat = to_coach_offer(Chat())
     chat.say("/bevestigen")
     answers = {"contact_name": "Jan de Vries", "company_name": "Installatiebedrijf De Vries"}
-    for earlier in ["contact_name", "company_name", "contact_email"][:["contact_name", "company_name",
-                                                                     "contact_email"].index(slot)]:
+    for earlier in ["contact_name", "company_name", "contact_email"][
+        : ["contact_name", "company_name", "contact_email"].index(slot)
+    ]:
         chat.say(answers[earlier], intent="vertellen")
     assert chat.pending == slot
     return chat
@@ -202,7 +205,10 @@ def test_contact_name_that_is_no_name_is_asked_again(text):
 
     assert chat.slots.get("contact_name") is None
     assert chat.pending == "contact_name"
-    assert [r.text for r in replies] == [text_of(chat, "contact.invalid_name"), text_of(chat, "ask.contact_name")]
+    assert [r.text for r in replies] == [
+        text_of(chat, "contact.invalid_name"),
+        text_of(chat, "ask.contact_name"),
+    ]
 
 
 def test_company_name():
@@ -274,7 +280,10 @@ def test_neither_email_nor_phone_is_asked_again_without_suggestion(text):
 
     assert chat.slots.get("contact_email") is None
     assert chat.pending == "contact_email"
-    assert [r.text for r in replies] == [text_of(chat, "contact.invalid_email"), text_of(chat, "ask.contact_email")]
+    assert [r.text for r in replies] == [
+        text_of(chat, "contact.invalid_email"),
+        text_of(chat, "ask.contact_email"),
+    ]
 
 
 # --- read-back and correction --------------------------------------------------------------
@@ -286,8 +295,14 @@ def test_read_back_shows_what_will_be_sent(database):
     text = chat.said
     coach = content.coach_of(conversation_of(chat))
     assert coach.name in text
-    for line in ("Naam: Jan de Vries", "Bedrijf: Installatiebedrijf De Vries", "E-mail: jan@devries-installatie.nl",
-                 "Aantal mensen: 12", "Branche: Installatietechniek", "Plaats: Enschede"):
+    for line in (
+        "Naam: Jan de Vries",
+        "Bedrijf: Installatiebedrijf De Vries",
+        "E-mail: jan@devries-installatie.nl",
+        "Aantal mensen: 12",
+        "Branche: Installatietechniek",
+        "Plaats: Enschede",
+    ):
         assert line in text.splitlines()
     assert "Telefoon:" not in text
     assert [b["payload"] for b in chat.buttons] == ["/bevestigen", "/ontkennen"]
@@ -313,7 +328,10 @@ def test_correct_contact_forgets_the_details():
     replies = chat.say("/ontkennen")
 
     assert {s: chat.slots.get(s) for s in PERSONAL_SLOTS} == dict.fromkeys(PERSONAL_SLOTS)
-    assert [r.text for r in replies] == [text_of(chat, "correct.ack"), text_of(chat, "ask.contact_name")]
+    assert [r.text for r in replies] == [
+        text_of(chat, "correct.ack"),
+        text_of(chat, "ask.contact_name"),
+    ]
     assert chat.slots["handoff_consent"] is True  # the consent itself stands
 
 
@@ -322,16 +340,29 @@ def test_correct_contact_forgets_the_details():
 
 def test_transcript_shows_button_titles_not_payloads():
     """What the Rasa adapter hands the dialogue as the conversation's transcript."""
-    tracker = Tracker.from_dict({
-        "sender_id": "conv-1", "slots": {}, "latest_message": {}, "active_loop": {},
-        "events": [
-            {"event": "bot", "text": "Waar loop je tegenaan?", "timestamp": 1.0,
-             "data": {"buttons": [{"title": FW.themes["inwerken"].button, "payload": theme("inwerken")}]}},
-            {"event": "user", "text": theme("inwerken"), "timestamp": 2.0},
-            {"event": "bot", "text": "Wat is je naam?", "timestamp": 3.0},
-            {"event": "user", "text": "Jan de Vries", "timestamp": 4.0},
-        ],
-    })
+    tracker = Tracker.from_dict(
+        {
+            "sender_id": "conv-1",
+            "slots": {},
+            "latest_message": {},
+            "active_loop": {},
+            "events": [
+                {
+                    "event": "bot",
+                    "text": "Waar loop je tegenaan?",
+                    "timestamp": 1.0,
+                    "data": {
+                        "buttons": [
+                            {"title": FW.themes["inwerken"].button, "payload": theme("inwerken")}
+                        ]
+                    },
+                },
+                {"event": "user", "text": theme("inwerken"), "timestamp": 2.0},
+                {"event": "bot", "text": "Wat is je naam?", "timestamp": 3.0},
+                {"event": "user", "text": "Jan de Vries", "timestamp": 4.0},
+            ],
+        }
+    )
 
     said = [t["text"] for t in ctx.transcript(tracker) if t["speaker"] == "ondernemer"]
 
@@ -339,10 +370,14 @@ def test_transcript_shows_button_titles_not_payloads():
 
 
 def test_submit_with_consent_stores_exactly_one_handoff(database, monkeypatch):
-    transcript = [{"speaker": "ondernemer", "text": "Inwerken", "at": "2025-01-01T00:00:00+00:00"},
-                  {"speaker": "ondernemer", "text": "Jan de Vries", "at": "2025-01-01T00:01:00+00:00"}]
+    transcript = [
+        {"speaker": "ondernemer", "text": "Inwerken", "at": "2025-01-01T00:00:00+00:00"},
+        {"speaker": "ondernemer", "text": "Jan de Vries", "at": "2025-01-01T00:01:00+00:00"},
+    ]
     real_env = dialogue.Env
-    monkeypatch.setattr(dialogue, "Env", lambda cid, _none, link: real_env(cid, lambda: transcript, link))
+    monkeypatch.setattr(
+        dialogue, "Env", lambda cid, _none, link: real_env(cid, lambda: transcript, link)
+    )
     chat = to_read_back(Chat(sender="conv-twente", link=LINKEDIN))
 
     reference = _sent(chat)
@@ -384,8 +419,11 @@ def test_submit_twice_keeps_one_handoff_and_one_reference(database):
 
 @pytest.mark.parametrize(
     "slots",
-    [{"handoff_consent": None, "consent_record": None}, {"handoff_consent": True, "consent_record": None},
-     {"handoff_consent": False}],
+    [
+        {"handoff_consent": None, "consent_record": None},
+        {"handoff_consent": True, "consent_record": None},
+        {"handoff_consent": False},
+    ],
     ids=["never-asked", "yes-without-record", "said-no"],
 )
 def test_submit_without_consent_stores_nothing(database, slots):
@@ -418,7 +456,13 @@ def test_withdraw_after_a_handoff_deletes_it(database):
     assert _stored(database)[0] == []
     assert reference in chat.said
     assert chat.said == text_of(chat, "withdraw.done", reference=reference)
-    forgotten = [*PERSONAL_SLOTS, "handoff_consent", "consent_record", "handoff_reference", "challenge"]
+    forgotten = [
+        *PERSONAL_SLOTS,
+        "handoff_consent",
+        "consent_record",
+        "handoff_reference",
+        "challenge",
+    ]
     assert {s: chat.slots.get(s) for s in forgotten} == dict.fromkeys(forgotten)
 
 
@@ -448,7 +492,9 @@ def test_withdraw_without_a_handoff_finds_nothing(database):
 def test_a_question_about_the_coach_at_the_consent_is_no_consent():
     chat = to_coach_offer(Chat())
     chat.say("wat kost een coach eigenlijk?", intent="vraag_kosten", confidence=0.9)
-    assert chat.slots.get("handoff_consent") is not True and chat.slots.get("consent_record") is None
+    assert (
+        chat.slots.get("handoff_consent") is not True and chat.slots.get("consent_record") is None
+    )
     assert "gratis" in chat.said and chat.pending == "consent"
 
 

@@ -63,13 +63,15 @@ def _to_themes(chat: Chat | None = None) -> Chat:
 
 
 def _session_start(metadata) -> tuple[list[dict], list[dict]]:
-    tracker = Tracker.from_dict({
-        "sender_id": "conv-session-link",
-        "slots": {"session_started_metadata": metadata},
-        "latest_message": {},
-        "events": [{"event": "action", "name": "action_session_start"}],
-        "active_loop": {},
-    })
+    tracker = Tracker.from_dict(
+        {
+            "sender_id": "conv-session-link",
+            "slots": {"session_started_metadata": metadata},
+            "latest_message": {},
+            "events": [{"event": "action", "name": "action_session_start"}],
+            "active_loop": {},
+        }
+    )
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionSessionStart().run(dispatcher, tracker, {}))
     return list(events), dispatcher.messages
@@ -80,7 +82,9 @@ def _slots(events: list[dict]) -> dict:
 
 
 def test_session_start_keeps_a_valid_link():
-    events, messages = _session_start({"regio": "Twente", "bron": "linkedin", "campagne": "voorjaar-2025"})
+    events, messages = _session_start(
+        {"regio": "Twente", "bron": "linkedin", "campagne": "voorjaar-2025"}
+    )
 
     assert events[0]["event"] == "session_started"
     assert events[-1] == {**events[-1], "event": "action", "name": "action_listen"}
@@ -91,8 +95,13 @@ def test_session_start_keeps_a_valid_link():
 
 
 def test_session_start_drops_malicious_link_values():
-    events, _ = _session_start({"regio": "<script>alert(1)</script>", "bron": "<img src=x onerror=alert(1)>",
-                                "campagne": "<script>document.cookie</script>"})
+    events, _ = _session_start(
+        {
+            "regio": "<script>alert(1)</script>",
+            "bron": "<img src=x onerror=alert(1)>",
+            "campagne": "<script>document.cookie</script>",
+        }
+    )
 
     assert [e["event"] for e in events] == ["session_started", "action"]
     assert _slots(events) == {}
@@ -140,7 +149,10 @@ def test_greet_national_offers_every_theme_and_something_else():
     assert buttons[-1] == {"title": text_of(chat, "button.other"), "payload": theme("anders")}
     # nothing is decided before the first answer
     assert chat.phase == "start"
-    assert not any(chat.slots.get(s) for s in ("themes", "challenge", "company_size", "sector", "location", "region"))
+    assert not any(
+        chat.slots.get(s)
+        for s in ("themes", "challenge", "company_size", "sector", "location", "region")
+    )
 
 
 def test_greet_uses_the_link_regions_wording():
@@ -162,7 +174,10 @@ def test_capture_free_text_fills_theme_and_company_facts():
     chat = Chat()
     replies = chat.say(said, intent="vertellen", confidence=0.91)
 
-    assert {s: chat.slots.get(s) for s in ("themes", "challenge", "company_size", "sector", "location", "region")} == {
+    assert {
+        s: chat.slots.get(s)
+        for s in ("themes", "challenge", "company_size", "sector", "location", "region")
+    } == {
         "themes": ["personeelstekort"],
         "challenge": said,
         "company_size": 12,
@@ -170,7 +185,9 @@ def test_capture_free_text_fills_theme_and_company_facts():
         "location": "Enschede",
         "region": "twente",
     }
-    assert FW.themes["personeelstekort"].label.lower() in replies[0].text  # acknowledgement with the themes
+    assert (
+        FW.themes["personeelstekort"].label.lower() in replies[0].text
+    )  # acknowledgement with the themes
     assert replies[1].text == text_of(chat, "capture.plan")  # then the plan
     # facts said in passing are not asked again: the next question is a framework question
     assert chat.pending.startswith("q_")
@@ -179,7 +196,11 @@ def test_capture_free_text_fills_theme_and_company_facts():
 def test_capture_does_not_overwrite_known_facts():
     chat = to_facts(Chat())
     chat.say("we zijn met 40 mensen in Zwolle", intent="vertellen")
-    assert (chat.slots["company_size"], chat.slots["location"], chat.slots["region"]) == (40, "Zwolle", "regio_zwolle")
+    assert (chat.slots["company_size"], chat.slots["location"], chat.slots["region"]) == (
+        40,
+        "Zwolle",
+        "regio_zwolle",
+    )
 
     chat.say("een bouwbedrijf met 12 man in Enschede", intent="vertellen")
 
@@ -237,8 +258,10 @@ def test_ask_themes_offers_every_theme_but_no_other():
 
 
 def test_capture_very_long_message_is_trimmed_and_acknowledged():
-    said = ("We kunnen geen personeel vinden. We zijn een bouwbedrijf met 12 man in Enschede. "
-            + "En verder nog veel meer. " * 120)
+    said = (
+        "We kunnen geen personeel vinden. We zijn een bouwbedrijf met 12 man in Enschede. "
+        + "En verder nog veel meer. " * 120
+    )
     chat = Chat()
     replies = chat.say(said, intent="vertellen")
 
@@ -286,11 +309,15 @@ def test_themes_recruitment_worry_does_not_invent_a_company_size():
 # --- company facts -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("pending", "key"), [("company_size", "ask.company_size"), ("sector", "ask.sector"),
-                                              ("location", "ask.location")])
+@pytest.mark.parametrize(
+    ("pending", "key"),
+    [("company_size", "ask.company_size"), ("sector", "ask.sector"), ("location", "ask.location")],
+)
 def test_ask_company_fact_with_a_skip_button(pending, key):
     chat = to_facts(Chat())
-    for answer in ("12", "wij zijn een installatiebedrijf")[:["company_size", "sector", "location"].index(pending)]:
+    for answer in ("12", "wij zijn een installatiebedrijf")[
+        : ["company_size", "sector", "location"].index(pending)
+    ]:
         chat.say(answer, intent="vertellen")
 
     assert chat.pending == pending
@@ -315,7 +342,10 @@ def test_company_size_gibberish_asks_again_once():
 
     assert chat.slots.get("company_size") is None
     assert chat.pending == "company_size"
-    assert [r.text for r in replies] == [text_of(chat, "ask.company_size_retry"), text_of(chat, "ask.company_size")]
+    assert [r.text for r in replies] == [
+        text_of(chat, "ask.company_size_retry"),
+        text_of(chat, "ask.company_size"),
+    ]
 
 
 def test_company_size_gibberish_twice_moves_on_as_unknown():
@@ -373,8 +403,9 @@ def test_location_den_bosch():
     assert chat.slots["location"] == "'s-Hertogenbosch"
     assert chat.slots["region"] == "noordoost_brabant"
     assert chat.pending in content.all_question_ids()
-    assert chat.turns[-1][0].text == content.question_text(conversation_of(chat),
-                                                           FW.questions[chat.pending])
+    assert chat.turns[-1][0].text == content.question_text(
+        conversation_of(chat), FW.questions[chat.pending]
+    )
 
 
 def test_location_postcode():
@@ -506,7 +537,9 @@ def test_ask_question_with_its_option_buttons():
     question = FW.questions["q_nieuwe_mensen"]
     assert chat.pending == question.id
     assert chat.turns[-1][-1].text == question.text
-    assert chat.buttons[:-1] == [{"title": o.label, "payload": option(o.id)} for o in question.options]
+    assert chat.buttons[:-1] == [
+        {"title": o.label, "payload": option(o.id)} for o in question.options
+    ]
     assert chat.buttons[-1]["payload"] == SKIP
     assert len(chat.buttons) == len(question.options) + 1
 
@@ -533,7 +566,9 @@ def test_every_question_is_asked_with_its_own_text_and_options(monkeypatch, ques
     assert question is not None
     asked = chat.turns[-1][-1]
     assert asked.text == content.question_text(conversation_of(chat), question)
-    assert [b["payload"].split('"')[-2] for b in asked.buttons if b["payload"] != SKIP] == [o.id for o in question.options]
+    assert [b["payload"].split('"')[-2] for b in asked.buttons if b["payload"] != SKIP] == [
+        o.id for o in question.options
+    ]
 
 
 def test_question_answered_by_button():
@@ -570,11 +605,17 @@ def test_question_not_understood_asks_again_once():
 
     assert chat.slots.get("q_nieuwe_mensen") is None
     assert chat.pending == "q_nieuwe_mensen"
-    assert [r.text for r in first] == [text_of(chat, "answer.not_understood"), FW.questions["q_nieuwe_mensen"].text]
+    assert [r.text for r in first] == [
+        text_of(chat, "answer.not_understood"),
+        FW.questions["q_nieuwe_mensen"].text,
+    ]
 
     chat.say("hmm", intent="vertellen")
 
-    assert chat.slots["q_nieuwe_mensen"] == {"skipped": True, "text": "hmm"}  # what was said is kept
+    assert chat.slots["q_nieuwe_mensen"] == {
+        "skipped": True,
+        "text": "hmm",
+    }  # what was said is kept
     assert chat.pending not in (None, "q_nieuwe_mensen")
     assert text_of(chat, "answer.not_understood") not in chat.said
 
@@ -649,6 +690,9 @@ def test_a_skip_the_bot_decides_is_worded_differently_from_one_asked_for():
     chat.say("ik kan geen personeel vinden", intent="vertellen")
     chat.say("hmm", intent="nlu_fallback", confidence=0.3)
     chat.say("hmm", intent="nlu_fallback", confidence=0.3)
-    assert text_of(chat, "answer.skip_auto") in chat.said and text_of(chat, "answer.skip_ack") not in chat.said
+    assert (
+        text_of(chat, "answer.skip_auto") in chat.said
+        and text_of(chat, "answer.skip_ack") not in chat.said
+    )
     chat.say("sla over", intent="weet_niet")
     assert text_of(chat, "answer.skip_ack") in chat.said

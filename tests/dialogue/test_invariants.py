@@ -18,13 +18,42 @@ import yaml
 from tests.dialogue.chat import Chat
 from tests.fuzz.judge import asks_confirmation, done, said_yes
 
-POOL = yaml.safe_load((Path(__file__).parents[1] / "fuzz" / "replies.yml").read_text(encoding="utf-8"))["replies"]
-INTENTS = ["vertellen", "bevestigen", "ontkennen", "weet_niet", "groeten", "afscheid", "bedanken", "vraag_uitleg",
-           "vraag_privacy", "vraag_wie", "vraag_kosten", "wil_mens", "opnieuw", "stoppen", "hulp", "buiten_scope",
-           "belediging", "andere_taal", "gegevens_intrekken", "nlu_fallback"]
+POOL = yaml.safe_load(
+    (Path(__file__).parents[1] / "fuzz" / "replies.yml").read_text(encoding="utf-8")
+)["replies"]
+INTENTS = [
+    "vertellen",
+    "bevestigen",
+    "ontkennen",
+    "weet_niet",
+    "groeten",
+    "afscheid",
+    "bedanken",
+    "vraag_uitleg",
+    "vraag_privacy",
+    "vraag_wie",
+    "vraag_kosten",
+    "wil_mens",
+    "opnieuw",
+    "stoppen",
+    "hulp",
+    "buiten_scope",
+    "belediging",
+    "andere_taal",
+    "gegevens_intrekken",
+    "nlu_fallback",
+]
 # For conversations of answers the NLU errs, but not towards leaving: a typed "ja" after a
 # mistaken "start over?" would rightly start over.
-ANSWER_INTENTS = ["vertellen", "bevestigen", "ontkennen", "weet_niet", "nlu_fallback", "vraag_uitleg", "groeten"]
+ANSWER_INTENTS = [
+    "vertellen",
+    "bevestigen",
+    "ontkennen",
+    "weet_niet",
+    "nlu_fallback",
+    "vraag_uitleg",
+    "groeten",
+]
 LEAVING_BUTTONS = {"/opnieuw", "/stoppen", "/gegevens_intrekken"}
 
 
@@ -49,7 +78,9 @@ def _play(seed: int, answering: bool) -> list[str]:
             out = chat.say(message)
         else:
             intent = rng.choice(ANSWER_INTENTS if answering else INTENTS)
-            out = chat.say(message, intent=intent, confidence=rng.choice([0.3, 0.5, 0.75, 0.9, 0.99]))
+            out = chat.say(
+                message, intent=intent, confidence=rng.choice([0.3, 0.5, 0.75, 0.9, 0.99])
+            )
         texts = [r.text for r in out]
         if not any(texts):
             problems.append(f"{i}: no reply to {message!r}")
@@ -58,9 +89,14 @@ def _play(seed: int, answering: bool) -> list[str]:
         questions = {r.text for r in out if r.buttons or r.text.endswith("?")}
         asked.append(questions)
         if len(asked) >= 3 and asked[-1] & asked[-2] & asked[-3]:
-            problems.append(f"{i}: asked three times in a row: {sorted(asked[-1] & asked[-2] & asked[-3])[0][:60]}")
+            problems.append(
+                f"{i}: asked three times in a row: {sorted(asked[-1] & asked[-2] & asked[-3])[0][:60]}"
+            )
         what = done(texts)
-        if what and not (message in LEAVING_BUTTONS or (asks_confirmation([r.text for r in last]) and said_yes(message))):
+        if what and not (
+            message in LEAVING_BUTTONS
+            or (asks_confirmation([r.text for r in last]) and said_yes(message))
+        ):
             problems.append(f"{i}: {what} without confirmation after {message!r}")
         consent = chat.slots.get("handoff_consent") is True
         if consent and not had_consent and not said_yes(message):

@@ -17,7 +17,11 @@ FW = content.framework()
 REGIONS = content.regions()
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # Answers about learning from each other that are strong, and one that is weak.
-TWENTE_ANSWERS = {"q_nieuwe_mensen": "meelopen", "q_van_elkaar": "vanzelf", "q_gesprekken": "niet_aan_toe"}
+TWENTE_ANSWERS = {
+    "q_nieuwe_mensen": "meelopen",
+    "q_van_elkaar": "vanzelf",
+    "q_gesprekken": "niet_aan_toe",
+}
 
 
 def _advised_in_twente() -> tuple[Chat, list[Reply]]:
@@ -33,7 +37,7 @@ def _summary(chat: Chat, replies: list[Reply]) -> list[Reply]:
     intro = text_of(chat, "summary.intro")
     starts = [i for i, r in enumerate(replies) if r.text == intro]
     assert len(starts) == 1, [r.text for r in replies]
-    out = replies[starts[0]:]
+    out = replies[starts[0] :]
     for i, reply in enumerate(out):
         if reply.buttons:  # the coach offer (or the question after it) ends the summary
             return out[:i]
@@ -42,7 +46,9 @@ def _summary(chat: Chat, replies: list[Reply]) -> list[Reply]:
 
 def _message_starting(replies: list[Reply], title: str) -> str:
     found = [r.text for r in replies if r.text.startswith(title)]
-    assert len(found) == 1, f"expected one message starting with {title!r}, got {[r.text for r in replies]}"
+    assert len(found) == 1, (
+        f"expected one message starting with {title!r}, got {[r.text for r in replies]}"
+    )
     return found[0]
 
 
@@ -72,7 +78,7 @@ def test_summary_with_answers_in_a_region():
     assert images[0].text == text_of(chat, "summary.chart_caption")
     prefix = "data:image/png;base64,"
     assert images[0].image.startswith(prefix)
-    assert base64.b64decode(images[0].image[len(prefix):]).startswith(PNG_SIGNATURE)
+    assert base64.b64decode(images[0].image[len(prefix) :]).startswith(PNG_SIGNATURE)
 
     offer = _message_starting(summary, text_of(chat, "summary.region_title"))
     assert "Twente" in offer.splitlines()[0]
@@ -85,7 +91,9 @@ def test_summary_with_answers_in_a_region():
 def test_summary_is_counted_without_personal_data():
     _advised_in_twente()
 
-    assert [(t.region, t.source, t.samenvatting) for t in usage.totals()] == [("twente", "linkedin", 1)]
+    assert [(t.region, t.source, t.samenvatting) for t in usage.totals()] == [
+        ("twente", "linkedin", 1)
+    ]
 
 
 def test_summary_without_answers_says_so_and_shows_the_national_offer():
@@ -94,7 +102,9 @@ def test_summary_without_answers_says_so_and_shows_the_national_offer():
     chat.say(SKIP)  # no theme,
     for _ in ("company_size", "sector", "location"):  # no company facts,
         chat.say(SKIP)
-    assert (chat.slots["company_size"], chat.slots["sector"], chat.slots["location"]) == ("onbekend",) * 3
+    assert (chat.slots["company_size"], chat.slots["sector"], chat.slots["location"]) == (
+        "onbekend",
+    ) * 3
     answer_questions(chat)  # and no answers
     summary = _summary(chat, chat.turns[-1])
 

@@ -46,13 +46,19 @@ class Stack:
         return rest_talk(self.rasa_url, sender, text, metadata)
 
     def tracker(self, sender: str) -> dict:
-        r = requests.get(f"{self.rasa_url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30)
+        r = requests.get(
+            f"{self.rasa_url}/conversations/{sender}/tracker",
+            params={"token": self.token},
+            timeout=30,
+        )
         r.raise_for_status()
         return r.json()
 
     def start(self, name: str, args: list[str]) -> None:
         log = (self.tmp / "logs" / f"{name}.log").open("ab")
-        self.processes[name] = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.processes[name] = subprocess.Popen(
+            args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
 
     def stop(self, name: str) -> None:
         proc = self.processes.pop(name, None)
@@ -64,13 +70,32 @@ class Stack:
                 proc.kill()
 
     def start_rasa(self) -> None:
-        self.start("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),
-                            "--enable-api", "--auth-token", self.token, "--cors", "*", "--endpoints", str(self.tmp / "endpoints.yml"),
-                            "--credentials", "credentials.yml"])
+        self.start(
+            "rasa",
+            [
+                str(VENV_BIN / "rasa"),
+                "run",
+                "--model",
+                str(MODEL),
+                "--port",
+                str(self.rasa_port),
+                "--enable-api",
+                "--auth-token",
+                self.token,
+                "--cors",
+                "*",
+                "--endpoints",
+                str(self.tmp / "endpoints.yml"),
+                "--credentials",
+                "credentials.yml",
+            ],
+        )
         wait_http(f"{self.rasa_url}/status?token={self.token}", 240, self.tmp / "logs" / "rasa.log")
 
     def logs(self) -> str:
-        return "\n".join(p.read_text(errors="replace") for p in sorted((self.tmp / "logs").glob("*.log")))
+        return "\n".join(
+            p.read_text(errors="replace") for p in sorted((self.tmp / "logs").glob("*.log"))
+        )
 
     def close(self) -> None:
         for name in list(self.processes):
@@ -154,7 +179,18 @@ def start_stack(tmp: Path) -> Stack:
     }
     stack = Stack(tmp, rasa_port, actions_port, "e2e-token", receiver, mails, env=env)
     stack._smtp = smtp  # type: ignore[attr-defined]
-    stack.start("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(actions_port), "--actions", "actions"])
+    stack.start(
+        "actions",
+        [
+            str(VENV_BIN / "rasa"),
+            "run",
+            "actions",
+            "--port",
+            str(actions_port),
+            "--actions",
+            "actions",
+        ],
+    )
     stack.start("worker", [sys.executable, "-m", "bot", "handoff", "worker", "--interval", "0.2"])
     wait_http(f"http://127.0.0.1:{actions_port}/health", 120, tmp / "logs" / "actions.log")
     stack.start_rasa()

@@ -34,7 +34,9 @@ def _answer_for(replies: list[dict], free_text: bool) -> str:
     return options[0]["payload"]
 
 
-def run_intake(stack, sender: str, first: str, free_text: bool = True, metadata: dict | None = None) -> tuple[list[str], list[dict]]:
+def run_intake(
+    stack, sender: str, first: str, free_text: bool = True, metadata: dict | None = None
+) -> tuple[list[str], list[dict]]:
     """Talk until the first answer (the summary with first steps) arrives; return bot turns."""
     replies = stack.talk(sender, first, metadata)
     turns = [texts(replies)]
@@ -69,11 +71,15 @@ def test_full_conversation_hands_off_once_to_webhook_and_mail(stack):
     sender = f"e2e-{uuid.uuid4().hex}"
     meta = {"regio": "twente", "bron": "linkedin", "campagne": "najaar"}
     turns, replies = run_intake(
-        stack, sender, "ik kan geen monteurs vinden en de oude garde gaat met pensioen", metadata=meta
+        stack,
+        sender,
+        "ik kan geen monteurs vinden en de oude garde gaat met pensioen",
+        metadata=meta,
     )
     summary = texts(replies)
     assert any((r.get("image") or "").startswith("data:image/png;base64,") for r in replies), (
-        f"profile chart missing in {[sorted(r) for r in replies]}: {summary}")
+        f"profile chart missing in {[sorted(r) for r in replies]}: {summary}"
+    )
     assert "ja" in [b["title"].lower().split(",")[0] for b in buttons(replies)]
     bot_questions = sum(t.count("?") > 0 for t in turns[1:])
     assert bot_questions <= 10, summary
@@ -90,11 +96,17 @@ def test_full_conversation_hands_off_once_to_webhook_and_mail(stack):
     assert "LP-" in done
 
     def mine() -> list[dict]:
-        return [b for b in profile_bodies(stack.receiver) if b["profile"].get("conversation_id") == sender]
+        return [
+            b
+            for b in profile_bodies(stack.receiver)
+            if b["profile"].get("conversation_id") == sender
+        ]
 
-    reference = done[done.index("LP-"):][:8]
+    reference = done[done.index("LP-") :][:8]
     deadline = time.time() + 30
-    while time.time() < deadline and not (mine() and any(reference.encode() in m["data"] for m in stack.mails)):
+    while time.time() < deadline and not (
+        mine() and any(reference.encode() in m["data"] for m in stack.mails)
+    ):
         time.sleep(0.3)
     time.sleep(1)  # a duplicate delivery would arrive by now
     bodies = mine()
@@ -105,8 +117,11 @@ def test_full_conversation_hands_off_once_to_webhook_and_mail(stack):
     assert profile["source"] == {"bron": "linkedin", "campagne": "najaar"}
     assert profile["contact"]["email"] == "jan@devries-installatie.nl"
     assert {t["id"] for t in profile["themes"]} >= {"personeelstekort"}
-    raw = next(item for item in stack.receiver.requests
-               if b'"handoff.created"' in item.body and sender.encode() in item.body)
+    raw = next(
+        item
+        for item in stack.receiver.requests
+        if b'"handoff.created"' in item.body and sender.encode() in item.body
+    )
     assert verify_signature(raw.body, SECRET, raw.headers.get("X-Leerpunt-Signature"))
     assert any(profile["reference"].encode() in m["data"] for m in stack.mails)
 
@@ -122,15 +137,28 @@ def test_full_conversation_hands_off_once_to_webhook_and_mail(stack):
 
 def test_refused_consent_stores_nothing_personal(stack):
     sender = f"e2e-{uuid.uuid4().hex}"
-    run_intake(stack, sender, "mijn beste mensen lopen weg naar de concurrent", free_text=False,
-               metadata={"regio": "twente"})
+    run_intake(
+        stack,
+        sender,
+        "mijn beste mensen lopen weg naar de concurrent",
+        free_text=False,
+        metadata={"regio": "twente"},
+    )
     said = texts(stack.talk(sender, "/ontkennen"))
     assert "geen gegevens" in said.lower()
     slots = stack.tracker(sender)["slots"]
     assert slots["handoff_consent"] is False
-    for slot in ("contact_name", "company_name", "contact_email", "contact_phone", "consent_record"):
+    for slot in (
+        "contact_name",
+        "company_name",
+        "contact_email",
+        "contact_phone",
+        "consent_record",
+    ):
         assert slots[slot] is None
-    assert not [b for b in profile_bodies(stack.receiver) if b["profile"].get("conversation_id") == sender]
+    assert not [
+        b for b in profile_bodies(stack.receiver) if b["profile"].get("conversation_id") == sender
+    ]
 
 
 def test_detour_inside_intake_continues_where_it_was(stack):
@@ -177,7 +205,9 @@ def test_same_answers_in_two_regions_give_each_regions_greeting_coach_and_offer(
 
     results = {}
     for region in ("twente", "groningen"):
-        greeting, summary = _to_summary_skipping_place(stack, f"e2e-{region}-{uuid.uuid4().hex}", region)
+        greeting, summary = _to_summary_skipping_place(
+            stack, f"e2e-{region}-{uuid.uuid4().hex}", region
+        )
         results[region] = (greeting, texts(summary))
     for region, (greeting, summary) in results.items():
         data = REGIONS.get(region)
@@ -191,7 +221,9 @@ def test_same_answers_in_two_regions_give_each_regions_greeting_coach_and_offer(
 
 def test_rasa_restart_between_yes_and_contact_details_loses_nothing(stack):
     sender = f"e2e-{uuid.uuid4().hex}"
-    run_intake(stack, sender, "onze vakmensen gaan binnenkort met pensioen", metadata={"regio": "twente"})
+    run_intake(
+        stack, sender, "onze vakmensen gaan binnenkort met pensioen", metadata={"regio": "twente"}
+    )
     assert "naam" in texts(stack.talk(sender, "/bevestigen")).lower()
     stack.stop("rasa")
     stack.start_rasa()
@@ -202,7 +234,11 @@ def test_rasa_restart_between_yes_and_contact_details_loses_nothing(stack):
     deadline = time.time() + 30
     bodies = []
     while time.time() < deadline and not bodies:
-        bodies = [b for b in profile_bodies(stack.receiver) if b["profile"].get("conversation_id") == sender]
+        bodies = [
+            b
+            for b in profile_bodies(stack.receiver)
+            if b["profile"].get("conversation_id") == sender
+        ]
         time.sleep(0.3)
     assert len(bodies) == 1
     assert stack.receiver.keys[bodies[0]["idempotency_key"]] == 1
@@ -218,7 +254,7 @@ def test_withdrawal_deletes_handoff_and_conversation_and_tells_the_coach(stack):
     stack.talk(sender, "Yilmaz Bouw")
     stack.talk(sender, "0612345678")
     done = texts(stack.talk(sender, "/bevestigen"))
-    reference = done[done.index("LP-"):][:8]
+    reference = done[done.index("LP-") :][:8]
     deadline = time.time() + 30  # the coach has it before the entrepreneur takes it back
     while time.time() < deadline and not any(
         b["profile"].get("conversation_id") == sender for b in profile_bodies(stack.receiver)
@@ -233,7 +269,9 @@ def test_withdrawal_deletes_handoff_and_conversation_and_tells_the_coach(stack):
     count = None
     while time.time() < deadline:
         with engine.connect() as conn:
-            count = conn.execute(sa.text("SELECT COUNT(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar()
+            count = conn.execute(
+                sa.text("SELECT COUNT(*) FROM events WHERE sender_id = :s"), {"s": sender}
+            ).scalar()
         notices = [i.json() for i in stack.receiver.requests if b"handoff.withdrawn" in i.body]
         if count == 0 and any(reference in json.dumps(n) for n in notices):
             break
@@ -245,8 +283,15 @@ def test_withdrawal_deletes_handoff_and_conversation_and_tells_the_coach(stack):
 
 @pytest.mark.parametrize(
     "message",
-    ["", "   ", "👍", "🤷‍♂️🤷‍♂️", "<script>alert(1)</script>", "x" * 6000,
-     "ik kan geen personeel vinden " * 300],
+    [
+        "",
+        "   ",
+        "👍",
+        "🤷‍♂️🤷‍♂️",
+        "<script>alert(1)</script>",
+        "x" * 6000,
+        "ik kan geen personeel vinden " * 300,
+    ],
     ids=["empty", "spaces", "emoji", "emojis", "html", "huge-gibberish", "huge-worry"],
 )
 def test_bad_input_gets_a_friendly_answer_and_the_conversation_goes_on(stack, message):

@@ -32,20 +32,38 @@ def two_instances(stack):
     env = {
         **stack.env,
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{stack.actions_port}/webhook",
-        "POSTGRES_HOST": pg.hostname, "POSTGRES_PORT": str(pg.port or 5432),
-        "POSTGRES_DB": pg.path.lstrip("/"), "POSTGRES_USER": pg.username or "",
+        "POSTGRES_HOST": pg.hostname,
+        "POSTGRES_PORT": str(pg.port or 5432),
+        "POSTGRES_DB": pg.path.lstrip("/"),
+        "POSTGRES_USER": pg.username or "",
         "POSTGRES_PASSWORD": pg.password or "",
-        "REDIS_HOST": redis.hostname, "REDIS_PORT": str(redis.port or 6379),
+        "REDIS_HOST": redis.hostname,
+        "REDIS_PORT": str(redis.port or 6379),
     }
     ports = [free_port(), free_port()]
     procs = []
     for port in ports:
         log = (stack.tmp / "logs" / f"rasa-pg-{port}.log").open("ab")
-        procs.append(subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(port),
-             "--endpoints", "endpoints.production.yml", "--credentials", "credentials.yml"],
-            cwd=str(MODEL.parent.parent), env=env,
-            stdout=log, stderr=subprocess.STDOUT))
+        procs.append(
+            subprocess.Popen(
+                [
+                    str(VENV_BIN / "rasa"),
+                    "run",
+                    "--model",
+                    str(MODEL),
+                    "--port",
+                    str(port),
+                    "--endpoints",
+                    "endpoints.production.yml",
+                    "--credentials",
+                    "credentials.yml",
+                ],
+                cwd=str(MODEL.parent.parent),
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        )
     for port in ports:
         wait_http(f"http://127.0.0.1:{port}/", 300, stack.tmp / "logs" / f"rasa-pg-{port}.log")
     yield [f"http://127.0.0.1:{p}" for p in ports]
@@ -58,8 +76,11 @@ def test_conversation_moves_between_instances(two_instances):
     sender = f"multi-{uuid.uuid4().hex}"
 
     def talk(i: int, text: str) -> str:
-        r = requests.post(f"{two_instances[i % 2]}/webhooks/rest/webhook",
-                          json={"sender": sender, "message": text}, timeout=60)
+        r = requests.post(
+            f"{two_instances[i % 2]}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=60,
+        )
         r.raise_for_status()
         return texts(r.json())
 

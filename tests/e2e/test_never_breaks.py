@@ -28,8 +28,13 @@ def one_reply_each(replies: list[dict]) -> None:
     assert len(said) == len(set(said)), f"a message twice in one turn: {said}"
 
 
-def to_first_question(stack, sender: str, worry: str = "ik kan geen personeel vinden", place: str = "Enschede",
-                      metadata: dict | None = None) -> list[dict]:
+def to_first_question(
+    stack,
+    sender: str,
+    worry: str = "ik kan geen personeel vinden",
+    place: str = "Enschede",
+    metadata: dict | None = None,
+) -> list[dict]:
     """Talk until the first framework question (with option buttons) is asked."""
     replies = stack.talk(sender, worry, metadata)
     answers = {**FACTS, "plaats": place}
@@ -79,10 +84,13 @@ def test_utrecht_at_the_place_question_is_a_place_not_a_restart(stack):
     assert "opnieuw" not in texts(replies).lower()
 
 
-@pytest.mark.parametrize("answer", [
-    "experimenteren mag, maar het mag niks kosten",
-    "een plan voor wie wat moet leren hebben we niet",
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "experimenteren mag, maar het mag niks kosten",
+        "een plan voor wie wat moet leren hebben we niet",
+    ],
+)
 def test_an_answer_with_a_detour_word_is_taken_as_the_answer(stack, answer):
     sender = new_sender()
     to_first_question(stack, sender)
@@ -93,7 +101,9 @@ def test_an_answer_with_a_detour_word_is_taken_as_the_answer(stack, answer):
     slots = stack.tracker(sender)["slots"]
     assert slots[asked] == {"text": answer} or slots[asked].get("text") == answer
     assert slots["requested_slot"] != asked
-    assert "gratis" not in texts(replies).lower() and "niet mee helpen" not in texts(replies).lower()
+    assert (
+        "gratis" not in texts(replies).lower() and "niet mee helpen" not in texts(replies).lower()
+    )
 
 
 def test_kapper_as_the_sector_is_a_sector(stack):
@@ -150,12 +160,22 @@ def test_withdrawal_asks_first_and_deletes_nothing_on_a_guess(stack):
 
     def deletion_requested() -> bool:
         with db.connect() as conn:
-            exists = conn.execute(sa.text(
-                "SELECT name FROM sqlite_master WHERE name = 'conversation_deletion_requests'")).first()
+            exists = conn.execute(
+                sa.text(
+                    "SELECT name FROM sqlite_master WHERE name = 'conversation_deletion_requests'"
+                )
+            ).first()
             if not exists:
                 return False
-            return conn.execute(sa.text("SELECT COUNT(*) FROM conversation_deletion_requests WHERE conversation_id = :s"),
-                                {"s": sender}).scalar() > 0
+            return (
+                conn.execute(
+                    sa.text(
+                        "SELECT COUNT(*) FROM conversation_deletion_requests WHERE conversation_id = :s"
+                    ),
+                    {"s": sender},
+                ).scalar()
+                > 0
+            )
 
     assert not deletion_requested()
     assert stack.tracker(sender)["slots"]["themes"] == ["personeelstekort"]
@@ -199,11 +219,17 @@ def test_small_wording_faults_are_gone(stack):
     replies = stack.talk(sender, "Enschede")
     for _ in range(6):
         titles = [b["title"] for b in buttons(replies)]
-        assert sum(t.lower().startswith("weet ik") for t in titles) <= 1, titles  # one "don't know" button
+        assert sum(t.lower().startswith("weet ik") for t in titles) <= 1, (
+            titles
+        )  # one "don't know" button
         if "Eerste stap" in texts(replies):
             break
         replies = stack.talk(sender, "hmm soms")
         assert "Kies een van de knoppen" not in texts(replies)
-    said = texts(replies) if "Eerste stap" in texts(replies) else texts(stack.talk(sender, "/weet_niet"))
+    said = (
+        texts(replies)
+        if "Eerste stap" in texts(replies)
+        else texts(stack.talk(sender, "/weet_niet"))
+    )
     for role in ("Loopbaanadviseur", "Ondernemerscoach"):
         assert f"{role} {role}" not in said

@@ -14,9 +14,16 @@ from functools import cache
 from bot.framework import load_framework
 from bot.regions import effective_texts, load_regions
 
-USER_YES = re.compile(r"^\s*(ja+|jep|jawel|jazeker|ok(e|ey|é|ay)?|prima|zeker|klopt|doe maar|yes|goed|is goed|"
-                      r"natuurlijk|graag|mag( wel)?|👍)(\b|\s|[,.!]|$)", re.I)
-DONE_KEYS = {"restart": ("restart",), "stop": ("stop",), "withdraw": ("withdraw.done", "withdraw.nothing")}
+USER_YES = re.compile(
+    r"^\s*(ja+|jep|jawel|jazeker|ok(e|ey|é|ay)?|prima|zeker|klopt|doe maar|yes|goed|is goed|"
+    r"natuurlijk|graag|mag( wel)?|👍)(\b|\s|[,.!]|$)",
+    re.I,
+)
+DONE_KEYS = {
+    "restart": ("restart",),
+    "stop": ("stop",),
+    "withdraw": ("withdraw.done", "withdraw.nothing"),
+}
 CONFIRM_KEYS = ("confirm.restart", "confirm.stop", "confirm.withdraw")
 
 

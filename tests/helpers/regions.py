@@ -47,13 +47,21 @@ wording:
 """
 
 
-def write_region(directory: Path, region_id: str = "testregio", municipality: str = "Enschede",
-                 postcodes: str = "[7500, 7549]", text: str | None = None) -> Path:
+def write_region(
+    directory: Path,
+    region_id: str = "testregio",
+    municipality: str = "Enschede",
+    postcodes: str = "[7500, 7549]",
+    text: str | None = None,
+) -> Path:
     """Write ``<region_id>.yml`` (a valid region, or ``text``) into ``directory``; its path."""
     path = directory / f"{region_id}.yml"
-    path.write_text(text if text is not None else
-                    VALID.format(id=region_id, municipality=municipality, postcodes=postcodes),
-                    encoding="utf-8")
+    path.write_text(
+        text
+        if text is not None
+        else VALID.format(id=region_id, municipality=municipality, postcodes=postcodes),
+        encoding="utf-8",
+    )
     return path
 
 

@@ -39,8 +39,15 @@ class Request:
 class RecordingReceiver(WebhookReceiver):
     """``WebhookReceiver`` that records every request and can answer a chosen status, slowly."""
 
-    def __init__(self, secret: str = "", *, status: int | None = None, delay: float = 0.0,
-                 port: int = 0, fault: Fault | None = None):
+    def __init__(
+        self,
+        secret: str = "",
+        *,
+        status: int | None = None,
+        delay: float = 0.0,
+        port: int = 0,
+        fault: Fault | None = None,
+    ):
         super().__init__(secret, port=port, fault=fault)
         self.status = status
         self.delay = delay

@@ -30,13 +30,17 @@ PERSONAL = ("Ans de Vries", "ans@example.org", "06 1234 5678", "Korenbloem")
 @pytest.fixture()
 def outbox(outbox_db_url, monkeypatch):
     monkeypatch.setenv(SECRET_ENV, SECRET)
-    return HandoffOutbox(outbox_db_url, backoff_base=0.05, backoff_cap=0.2, give_up_hours=1,
-                         operator_email="ops@example.org")
+    return HandoffOutbox(
+        outbox_db_url,
+        backoff_base=0.05,
+        backoff_cap=0.2,
+        give_up_hours=1,
+        operator_email="ops@example.org",
+    )
 
 
 def make_worker(box: HandoffOutbox, smtp_settings: SmtpSettings, timeout=(1.0, 2.0)) -> Worker:
-    return Worker(box, lease_seconds=5, timeout=timeout, session=make_session(),
-                  smtp=smtp_settings)
+    return Worker(box, lease_seconds=5, timeout=timeout, session=make_session(), smtp=smtp_settings)
 
 
 def drain(worker: Worker, until, seconds: float = 15.0) -> None:
@@ -56,8 +60,9 @@ def test_enqueued_handoff_arrives_once_at_webhook_and_mailbox(outbox, smtp):
     sink, settings = smtp
     with WebhookReceiver(SECRET) as receiver:
         profile = sample_profile("conv-happy")
-        ref = outbox.enqueue(profile, [Target.webhook(receiver.url, SECRET_ENV),
-                                       Target.email("coach@example.org")])
+        ref = outbox.enqueue(
+            profile, [Target.webhook(receiver.url, SECRET_ENV), Target.email("coach@example.org")]
+        )
         worker = make_worker(outbox, settings)
         drain(worker, lambda: states(outbox) == ["delivered", "delivered"])
         worker.run_once()  # nothing left: a second pass must not send again
@@ -80,8 +85,10 @@ def test_receiver_down_for_the_first_attempts(outbox, smtp):
     sink, settings = smtp
     port = free_port()
     url = f"http://127.0.0.1:{port}/leerpunt/handoff"
-    refs = [outbox.enqueue(sample_profile(f"conv-down-{i}"), [Target.webhook(url, SECRET_ENV)])
-            for i in range(3)]
+    refs = [
+        outbox.enqueue(sample_profile(f"conv-down-{i}"), [Target.webhook(url, SECRET_ENV)])
+        for i in range(3)
+    ]
     worker = make_worker(outbox, settings)
     worker.run_once()
     assert states(outbox) == ["failed"] * 3
@@ -162,8 +169,11 @@ def test_withdrawal_after_delivery_sends_a_reference_only_notice(outbox, smtp):
         assert outbox.withdraw(ref) == 2
         drain(worker, lambda: len(rec.state.accepted) == 2 and len(sink.messages) == 2)
     notice = [r for r in rec.state.accepted.values() if r.event == "handoff.withdrawn"][0]
-    assert notice.envelope == {"event": "handoff.withdrawn", "reference": ref,
-                               "idempotency_key": notice.idempotency_key}
+    assert notice.envelope == {
+        "event": "handoff.withdrawn",
+        "reference": ref,
+        "idempotency_key": notice.idempotency_key,
+    }
     _rcpt, mail = sink.messages[1]
     assert ref in mail["Subject"]
     for personal in PERSONAL:
@@ -179,7 +189,9 @@ def test_many_handoffs_both_channels_exactly_once(outbox, smtp):
             targets = [Target.webhook(rec.url, SECRET_ENV), Target.email("coach@example.org")]
             outbox.enqueue(sample_profile(f"conv-many-{i}"), targets)
             outbox.enqueue(sample_profile(f"conv-many-{i}"), targets)  # a double click
-        drain(make_worker(outbox, settings), lambda: len(sink.messages) == n and
-              len(rec.state.accepted) == n)
+        drain(
+            make_worker(outbox, settings),
+            lambda: len(sink.messages) == n and len(rec.state.accepted) == n,
+        )
     assert rec.state.requests == n and rec.state.duplicates == 0
     assert sorted(sink.by_message_id().values()) == [1] * n

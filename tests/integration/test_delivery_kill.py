@@ -36,9 +36,22 @@ def start_worker(db_url: str, smtp_port: int, lease: float) -> subprocess.Popen:
         **{SECRET_ENV: SECRET},
     )
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.handoff", "worker", "--interval", "0.05",
-         "--lease", str(lease), "--timeout", "20"],
-        cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "bot.handoff",
+            "worker",
+            "--interval",
+            "0.05",
+            "--lease",
+            str(lease),
+            "--timeout",
+            "20",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -65,9 +78,10 @@ def test_worker_killed_while_the_receiver_holds_the_request(outbox_db_url, smtp)
         outbox = HandoffOutbox(outbox_db_url)
         n = 6
         refs = [
-            outbox.enqueue(sample_profile(f"conv-kill-{i}"),
-                           [Target.webhook(receiver.url, SECRET_ENV),
-                            Target.email("coach@example.org")])
+            outbox.enqueue(
+                sample_profile(f"conv-kill-{i}"),
+                [Target.webhook(receiver.url, SECRET_ENV), Target.email("coach@example.org")],
+            )
             for i in range(n)
         ]
         workers.append(start_worker(outbox_db_url, smtp_settings.port, lease=3.0))
@@ -80,8 +94,11 @@ def test_worker_killed_while_the_receiver_holds_the_request(outbox_db_url, smtp)
         release.set()
 
         workers.append(start_worker(outbox_db_url, smtp_settings.port, lease=3.0))
-        wait_for(lambda: all(d["state"] == "delivered" for d in outbox.deliveries()), 30,
-                 "all deliveries to be delivered")
+        wait_for(
+            lambda: all(d["state"] == "delivered" for d in outbox.deliveries()),
+            30,
+            "all deliveries to be delivered",
+        )
     finally:
         release.set()
         for proc in workers:

@@ -12,16 +12,56 @@ from bot import PACKAGE_DIR
 from bot.contact import PHONE_PATTERN, find_phone, is_email, is_phone, normalise_phone
 from bot.yamlio import schema_problems
 
-GOOD_EMAILS = ["jan@devries-installatie.nl", "a.b+c@example.org", "o'brien@sub.example.co.uk",
-               "x_y%z@a-b.nl", "JAN@EXAMPLE.ORG"]
-BAD_EMAILS = ["jan", "jan@", "jan@devries", "@example.org", "jan@@example.org", "jan de@example.org",
-              "jan@example.o", "jan@exa_mple.org", "jan&co@example.org", "jan<x>@example.org",
-              "jan@example.org\n", " jan@example.org", ""]
-GOOD_PHONES = ["06-12345678", "0612345678", "+31 6 1234 5678", "0031 53 123 4567", "+31 6 00000000",
-               "053-1234567", "+44 20 7946 0958", "00 31 6 1234 5678", "+31 (0)6 12345678"]
-BAD_PHONES = ["12345", "(053) 123 45 67", "0031612345678901", "06-1234567", "+31 6 1234 5678 9999", "06 12345678-", "-0612345678",
-              "06.12.34.56.78", "tel 0612345678", "+ 31612345678", "++31612345678",
-              "0612345678\n", "06 1234 5678 ", "１２３４５６７８９０", ""]
+GOOD_EMAILS = [
+    "jan@devries-installatie.nl",
+    "a.b+c@example.org",
+    "o'brien@sub.example.co.uk",
+    "x_y%z@a-b.nl",
+    "JAN@EXAMPLE.ORG",
+]
+BAD_EMAILS = [
+    "jan",
+    "jan@",
+    "jan@devries",
+    "@example.org",
+    "jan@@example.org",
+    "jan de@example.org",
+    "jan@example.o",
+    "jan@exa_mple.org",
+    "jan&co@example.org",
+    "jan<x>@example.org",
+    "jan@example.org\n",
+    " jan@example.org",
+    "",
+]
+GOOD_PHONES = [
+    "06-12345678",
+    "0612345678",
+    "+31 6 1234 5678",
+    "0031 53 123 4567",
+    "+31 6 00000000",
+    "053-1234567",
+    "+44 20 7946 0958",
+    "00 31 6 1234 5678",
+    "+31 (0)6 12345678",
+]
+BAD_PHONES = [
+    "12345",
+    "(053) 123 45 67",
+    "0031612345678901",
+    "06-1234567",
+    "+31 6 1234 5678 9999",
+    "06 12345678-",
+    "-0612345678",
+    "06.12.34.56.78",
+    "tel 0612345678",
+    "+ 31612345678",
+    "++31612345678",
+    "0612345678\n",
+    "06 1234 5678 ",
+    "１２３４５６７８９０",
+    "",
+]
 
 
 def _schema(name: str) -> dict:
@@ -32,7 +72,11 @@ def _phone_patterns(node) -> list[str]:
     """The pattern of every ``phone`` property anywhere in a schema."""
     found = []
     if isinstance(node, dict):
-        phone = node.get("properties", {}).get("phone") if isinstance(node.get("properties"), dict) else None
+        phone = (
+            node.get("properties", {}).get("phone")
+            if isinstance(node.get("properties"), dict)
+            else None
+        )
         if isinstance(phone, dict) and "pattern" in phone:
             found.append(phone["pattern"])
         for value in node.values():
@@ -99,12 +143,27 @@ def _old_chat_phone(text: str) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("text", [
-    "06-12345678", "bel me op 06 1234 5678 na vijven", "+31 6 1234 5678", "0031 53 123 4567",
-    "mijn nummer: (053) 123 45 67.", "12345", "06-1234567", "06 1234 5678 9999 0000",
-    "0031612345678901234", "00 31 6 12 34 56 78", "2024 was een goed jaar, 15 mensen", "tel 06-123",
-    "+31 (0)6 12345678", "06-12345678 of 06-87654321", "1234567890123", "12345678901234",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "06-12345678",
+        "bel me op 06 1234 5678 na vijven",
+        "+31 6 1234 5678",
+        "0031 53 123 4567",
+        "mijn nummer: (053) 123 45 67.",
+        "12345",
+        "06-1234567",
+        "06 1234 5678 9999 0000",
+        "0031612345678901234",
+        "00 31 6 12 34 56 78",
+        "2024 was een goed jaar, 15 mensen",
+        "tel 06-123",
+        "+31 (0)6 12345678",
+        "06-12345678 of 06-87654321",
+        "1234567890123",
+        "12345678901234",
+    ],
+)
 def test_find_phone_is_the_chats_old_rule(text):
     assert find_phone(text) == _old_chat_phone(text)
 

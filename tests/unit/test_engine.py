@@ -39,15 +39,23 @@ def option_answers() -> st.SearchStrategy[Answer]:
 
 
 def any_answers() -> st.SearchStrategy[Answer]:
-    texts = st.sampled_from([
-        "ze lopen mee met een ervaren collega", "geen idee eigenlijk", "nee", "soms",
-        "fouten worden hier afgestraft", "we hebben geen inwerkplan", "",
-    ])
+    texts = st.sampled_from(
+        [
+            "ze lopen mee met een ervaren collega",
+            "geen idee eigenlijk",
+            "nee",
+            "soms",
+            "fouten worden hier afgestraft",
+            "we hebben geen inwerkplan",
+            "",
+        ]
+    )
     free = st.tuples(st.sampled_from(QUESTIONS), texts).map(lambda t: Answer(t[0].id, text=t[1]))
     return st.one_of(option_answers(), free)
 
 
 # --------------------------------------------------------------------------- profile
+
 
 def test_without_answers_every_dimension_stays_unknown():
     profile = score_profile(FW, ["inwerken"], [])
@@ -80,7 +88,9 @@ def test_free_text_answer_is_scored_and_quoted():
 def test_short_free_text_reply_counts_as_the_matching_button():
     by_text = score_profile(FW, [], [Answer("q_tijd_en_geld", text="Nee")])
     by_button = score_profile(FW, [], [button("q_tijd_en_geld", "eigenlijk_niet")])
-    assert by_text.dimensions["ontwikkelbeleid"].score == by_button.dimensions["ontwikkelbeleid"].score
+    assert (
+        by_text.dimensions["ontwikkelbeleid"].score == by_button.dimensions["ontwikkelbeleid"].score
+    )
 
 
 def test_answers_to_unknown_questions_are_ignored():
@@ -101,7 +111,9 @@ def test_scores_and_confidence_stay_in_range(answers):
 @SETTINGS
 @given(st.lists(any_answers(), max_size=10), st.data())
 def test_adding_a_positive_answer_never_lowers_that_dimension(answers, data):
-    positive = [(q, o, d) for q in QUESTIONS for o in q.options for d, s in o.scores.items() if s > 50]
+    positive = [
+        (q, o, d) for q in QUESTIONS for o in q.options for d, s in o.scores.items() if s > 50
+    ]
     q, o, dim = data.draw(st.sampled_from(positive))
     before = score_profile(FW, [], answers).dimensions[dim].score
     after = score_profile(FW, [], [*answers, Answer(q.id, option_id=o.id)]).dimensions[dim].score
@@ -113,7 +125,9 @@ def test_adding_a_positive_answer_never_lowers_that_dimension(answers, data):
 @SETTINGS
 @given(st.lists(any_answers(), max_size=10), st.data())
 def test_adding_a_negative_answer_never_raises_that_dimension(answers, data):
-    negative = [(q, o, d) for q in QUESTIONS for o in q.options for d, s in o.scores.items() if s < 50]
+    negative = [
+        (q, o, d) for q in QUESTIONS for o in q.options for d, s in o.scores.items() if s < 50
+    ]
     q, o, dim = data.draw(st.sampled_from(negative))
     before = score_profile(FW, [], answers).dimensions[dim].score
     after = score_profile(FW, [], [*answers, Answer(q.id, option_id=o.id)]).dimensions[dim].score
@@ -122,16 +136,23 @@ def test_adding_a_negative_answer_never_raises_that_dimension(answers, data):
 
 
 def test_three_lukewarm_answers_do_not_make_a_strength():
-    answers = [button("q_van_elkaar", "als_er_tijd_is"), button("q_nieuwe_mensen", "verschilt"),
-               Answer("q_x", text="soms lopen ze mee")]
+    answers = [
+        button("q_van_elkaar", "als_er_tijd_is"),
+        button("q_nieuwe_mensen", "verschilt"),
+        Answer("q_x", text="soms lopen ze mee"),
+    ]
     assert score_profile(FW, [], answers).dimensions["leren_van_elkaar"].level != "sterk"
 
 
 # --------------------------------------------------------------------------- picker
 
+
 @SETTINGS
-@given(st.lists(st.sampled_from(list(FW.themes)), max_size=3, unique=True),
-       st.integers(min_value=0, max_value=16), st.randoms(use_true_random=False))
+@given(
+    st.lists(st.sampled_from(list(FW.themes)), max_size=3, unique=True),
+    st.integers(min_value=0, max_value=16),
+    st.randoms(use_true_random=False),
+)
 def test_picker_never_repeats_and_stops_within_the_limit(themes, limit, rnd):
     answers: list[Answer] = []
     for _ in range(30):
@@ -140,8 +161,11 @@ def test_picker_never_repeats_and_stops_within_the_limit(themes, limit, rnd):
             break
         assert qid not in {a.question_id for a in answers}
         q = FW.questions[qid]
-        answers.append(Answer(qid, skipped=True) if rnd.random() < 0.2
-                       else Answer(qid, option_id=rnd.choice(q.options).id))
+        answers.append(
+            Answer(qid, skipped=True)
+            if rnd.random() < 0.2
+            else Answer(qid, option_id=rnd.choice(q.options).id)
+        )
     else:
         pytest.fail("picker did not stop")
     assert len(answers) <= limit
@@ -149,8 +173,13 @@ def test_picker_never_repeats_and_stops_within_the_limit(themes, limit, rnd):
 
 def test_picker_starts_with_what_matters_for_the_theme():
     assert next_question(FW, ["inwerken"], []) == "q_nieuwe_mensen"
-    assert next_question(FW, ["innovatie"], []) in {"q_fouten", "q_buiten_de_deur", "q_ruimte_in_drukte",
-                                                    "q_zelf_aanpakken", "q_afwisseling"}
+    assert next_question(FW, ["innovatie"], []) in {
+        "q_fouten",
+        "q_buiten_de_deur",
+        "q_ruimte_in_drukte",
+        "q_zelf_aanpakken",
+        "q_afwisseling",
+    }
 
 
 def test_picker_stops_early_once_the_theme_dimensions_are_covered():
@@ -171,15 +200,22 @@ def test_picker_uses_a_region_question_list():
     subset = [FW.questions["q_buiten_de_deur"], FW.questions["q_fouten"]]
     first = next_question(FW, ["personeelstekort"], [], questions=subset)
     assert first == "q_buiten_de_deur"
-    second = next_question(FW, ["personeelstekort"], [button(first, "regelmatig")], questions=subset)
+    second = next_question(
+        FW, ["personeelstekort"], [button(first, "regelmatig")], questions=subset
+    )
     assert second in {None, "q_fouten"}
 
 
 # --------------------------------------------------------------------------- levers
 
+
 def _profile(scores: dict[str, int]) -> Profile:
-    dims = {d: DimensionScore(d, scores.get(d), level_for(scores.get(d)), [], 0.7 if d in scores else 0.0)
-            for d in FW.dimensions}
+    dims = {
+        d: DimensionScore(
+            d, scores.get(d), level_for(scores.get(d)), [], 0.7 if d in scores else 0.0
+        )
+        for d in FW.dimensions
+    }
     return Profile(dims)
 
 
@@ -224,29 +260,35 @@ def test_strengths_name_what_goes_well():
 
 # --------------------------------------------------------------------------- themes
 
-@pytest.mark.parametrize("text,theme", [
-    ("ik kan geen mensen vinden", "personeelstekort"),
-    ("vacatures staan maanden open", "personeelstekort"),
-    ("personeel is niet aan te komen", "personeelstekort"),
-    ("we werken steeds meer met zzp'ers omdat er niemand reageert", "personeelstekort"),
-    ("de jongens lopen weg naar de concurrent", "behoud"),
-    ("goeie mensen vertrekken na een jaar", "behoud"),
-    ("het duurt maanden voor een nieuwe kracht productief is", "inwerken"),
-    ("we willen zij-instromers aannemen uit de horeca", "zij_instroom"),
-    ("de oude garde gaat met pensioen", "kennisbehoud"),
-    ("alle kennis zit in het hoofd van twee oudere monteurs", "kennisbehoud"),
-    ("moeten we iets met ai of robots", "innovatie"),
-    ("alles wordt digitaal en we lopen achter", "innovatie"),
-    ("veel ziekteverzuim en iedereen loopt op zn tandvlees", "werkdruk"),
-    ("ik wil een goede werkgever zijn", "leiderschap"),
-    ("we willen groeien naar een tweede vestiging", "groei"),
-    ("persooneel vinden is een ramp", "personeelstekort"),
-])
+
+@pytest.mark.parametrize(
+    "text,theme",
+    [
+        ("ik kan geen mensen vinden", "personeelstekort"),
+        ("vacatures staan maanden open", "personeelstekort"),
+        ("personeel is niet aan te komen", "personeelstekort"),
+        ("we werken steeds meer met zzp'ers omdat er niemand reageert", "personeelstekort"),
+        ("de jongens lopen weg naar de concurrent", "behoud"),
+        ("goeie mensen vertrekken na een jaar", "behoud"),
+        ("het duurt maanden voor een nieuwe kracht productief is", "inwerken"),
+        ("we willen zij-instromers aannemen uit de horeca", "zij_instroom"),
+        ("de oude garde gaat met pensioen", "kennisbehoud"),
+        ("alle kennis zit in het hoofd van twee oudere monteurs", "kennisbehoud"),
+        ("moeten we iets met ai of robots", "innovatie"),
+        ("alles wordt digitaal en we lopen achter", "innovatie"),
+        ("veel ziekteverzuim en iedereen loopt op zn tandvlees", "werkdruk"),
+        ("ik wil een goede werkgever zijn", "leiderschap"),
+        ("we willen groeien naar een tweede vestiging", "groei"),
+        ("persooneel vinden is een ramp", "personeelstekort"),
+    ],
+)
 def test_detect_themes_from_informal_dutch(text, theme):
     assert theme in detect_themes(FW, text)
 
 
 def test_detect_themes_orders_by_strength_and_ignores_small_talk():
     assert detect_themes(FW, "goedemorgen, mooi weer vandaag") == []
-    found = detect_themes(FW, "vacatures staan open, geen sollicitanten, en iemand gaat met pensioen")
+    found = detect_themes(
+        FW, "vacatures staan open, geen sollicitanten, en iemand gaat met pensioen"
+    )
     assert found[0] == "personeelstekort" and "kennisbehoud" in found

@@ -14,12 +14,37 @@ from bot import PROJECT_DIR
 from bot.framework import FRAMEWORK_DIR, ConfigError, load_framework, parse_questions
 from bot.headcount import SIZE_CLASSES
 
-THEMES = ["personeelstekort", "behoud", "inwerken", "zij_instroom", "kennisbehoud",
-          "innovatie", "werkdruk", "leiderschap", "groei"]
-DIMENSIONS = ["werk_als_leerbron", "ruimte_en_veiligheid", "leren_van_elkaar", "leidinggevende",
-              "ontwikkelbeleid", "eigen_regie", "verbinding_buiten", "leren_zichtbaar"]
-LEVERS = ["heldere_focus", "mix_leermogelijkheden", "meerjarig_beleid", "inspirerend_leiderschap",
-          "medewerker_centraal", "leervoorzieningen", "gezonde_werkomgeving", "meetbare_leereffecten"]
+THEMES = [
+    "personeelstekort",
+    "behoud",
+    "inwerken",
+    "zij_instroom",
+    "kennisbehoud",
+    "innovatie",
+    "werkdruk",
+    "leiderschap",
+    "groei",
+]
+DIMENSIONS = [
+    "werk_als_leerbron",
+    "ruimte_en_veiligheid",
+    "leren_van_elkaar",
+    "leidinggevende",
+    "ontwikkelbeleid",
+    "eigen_regie",
+    "verbinding_buiten",
+    "leren_zichtbaar",
+]
+LEVERS = [
+    "heldere_focus",
+    "mix_leermogelijkheden",
+    "meerjarig_beleid",
+    "inspirerend_leiderschap",
+    "medewerker_centraal",
+    "leervoorzieningen",
+    "gezonde_werkomgeving",
+    "meetbare_leereffecten",
+]
 FILES = ["themes.yml", "dimensions.yml", "levers.yml", "questions.yml", "stories.yml"]
 
 
@@ -86,41 +111,53 @@ def test_texts_are_optional_and_loaded_when_present(fw_dir: Path):
 
 
 def test_question_with_unknown_dimension_names_file_and_path(fw_dir: Path):
-    _edit(fw_dir / "questions.yml",
-          lambda d: d["questions"][0]["dimensions"].update({"sfeer": 0.5}))
+    _edit(
+        fw_dir / "questions.yml", lambda d: d["questions"][0]["dimensions"].update({"sfeer": 0.5})
+    )
     problems = _problems(fw_dir)
-    assert any(f.endswith("questions.yml") and p == "questions[0].dimensions.sfeer"
-               and "unknown dimension" in m for f, p, m in problems)
+    assert any(
+        f.endswith("questions.yml")
+        and p == "questions[0].dimensions.sfeer"
+        and "unknown dimension" in m
+        for f, p, m in problems
+    )
 
 
 def test_theme_with_unknown_dimension_is_reported(fw_dir: Path):
     _edit(fw_dir / "themes.yml", lambda d: d["themes"][2]["dimensions"].update({"geluk": 1.0}))
     problems = _problems(fw_dir)
-    assert ("themes[2].dimensions.geluk" in {p for _, p, _ in problems})
+    assert "themes[2].dimensions.geluk" in {p for _, p, _ in problems}
 
 
 def test_lever_step_without_text_is_reported(fw_dir: Path):
     _edit(fw_dir / "levers.yml", lambda d: d["levers"][1]["steps"][0].pop("text"))
     problems = _problems(fw_dir)
-    assert any(f.endswith("levers.yml") and p == "levers[1].steps[0]" and "'text'" in m
-               for f, p, m in problems)
+    assert any(
+        f.endswith("levers.yml") and p == "levers[1].steps[0]" and "'text'" in m
+        for f, p, m in problems
+    )
 
 
 def test_duplicate_ids_are_reported(fw_dir: Path):
     def dup(d):
         d["questions"][1]["id"] = d["questions"][0]["id"]
+
     _edit(fw_dir / "questions.yml", dup)
     problems = _problems(fw_dir)
     assert any(p == "questions[1].id" and "duplicate" in m for _, p, m in problems)
 
 
-@pytest.mark.parametrize(("dimension", "score"), [
-    pytest.param("leren_van_elkaar", 150, id="score_out_of_range"),
-    pytest.param("eigen_regie", 50, id="a_dimension_the_question_does_not_list"),
-])
+@pytest.mark.parametrize(
+    ("dimension", "score"),
+    [
+        pytest.param("leren_van_elkaar", 150, id="score_out_of_range"),
+        pytest.param("eigen_regie", 50, id="a_dimension_the_question_does_not_list"),
+    ],
+)
 def test_bad_option_score_is_reported(fw_dir: Path, dimension: str, score: int):
     def bad(d):
         d["questions"][0]["options"][0]["scores"][dimension] = score
+
     _edit(fw_dir / "questions.yml", bad)
     problems = _problems(fw_dir)
     assert any(p == f"questions[0].options[0].scores.{dimension}" for _, p, _ in problems)
@@ -129,12 +166,16 @@ def test_bad_option_score_is_reported(fw_dir: Path, dimension: str, score: int):
 def test_story_with_unknown_theme_is_reported(fw_dir: Path):
     _edit(fw_dir / "stories.yml", lambda d: d["stories"][0]["themes"].append("vakantie"))
     problems = _problems(fw_dir)
-    assert any(f.endswith("stories.yml") and p.startswith("stories[0].themes") for f, p, _ in problems)
+    assert any(
+        f.endswith("stories.yml") and p.startswith("stories[0].themes") for f, p, _ in problems
+    )
 
 
 def test_malformed_signal_pattern_is_reported(fw_dir: Path):
-    _edit(fw_dir / "dimensions.yml",
-          lambda d: d["dimensions"][0]["signals"]["positive"].append("fo*ut"))
+    _edit(
+        fw_dir / "dimensions.yml",
+        lambda d: d["dimensions"][0]["signals"]["positive"].append("fo*ut"),
+    )
     problems = _problems(fw_dir)
     assert any(p.startswith("dimensions[0].signals.positive[") for _, p, _ in problems)
 
@@ -151,15 +192,17 @@ def test_missing_file_is_reported(fw_dir: Path):
     assert any(f.endswith("stories.yml") and "not found" in m for f, _, m in problems)
 
 
-EXTRA = [{
-    "id": "q_regio_voucher",
-    "text": "Heb je weleens een opleidingsvoucher van de regio gebruikt?",
-    "dimensions": {"verbinding_buiten": 1.0},
-    "options": [
-        {"id": "ja", "label": "Ja", "scores": {"verbinding_buiten": 80}},
-        {"id": "nee", "label": "Nee", "scores": {"verbinding_buiten": 30}},
-    ],
-}]
+EXTRA = [
+    {
+        "id": "q_regio_voucher",
+        "text": "Heb je weleens een opleidingsvoucher van de regio gebruikt?",
+        "dimensions": {"verbinding_buiten": 1.0},
+        "options": [
+            {"id": "ja", "label": "Ja", "scores": {"verbinding_buiten": 80}},
+            {"id": "nee", "label": "Nee", "scores": {"verbinding_buiten": 30}},
+        ],
+    }
+]
 
 
 def test_parse_questions_builds_region_questions():
@@ -182,6 +225,7 @@ def test_parse_questions_errors_name_the_region_file_and_path():
 def test_docs_questions_md_is_up_to_date():
     result = subprocess.run(
         [sys.executable, str(PROJECT_DIR / "scripts" / "gen_question_table.py"), "--check"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr

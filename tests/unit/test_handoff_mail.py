@@ -63,11 +63,13 @@ def test_both_parts_come_from_shipped_templates():
         assert (TEMPLATE_DIR / name).is_file(), name
     _subject, text, html = render_email(sample_profile(transcript=[]))
     assert text.endswith("VOLLEDIG GESPREK\n(geen gesprek opgeslagen)\n")
-    assert html.endswith("<table style=\"border-collapse:collapse;width:100%\">\n</table></body></html>")
+    assert html.endswith(
+        '<table style="border-collapse:collapse;width:100%">\n</table></body></html>'
+    )
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(alphabet=st.sampled_from('<>&"\'ab /=;'), min_size=1, max_size=40))
+@given(st.text(alphabet=st.sampled_from("<>&\"'ab /=;"), min_size=1, max_size=40))
 def test_typed_text_adds_no_markup_to_html(typed):
     def html_with(text: str) -> str:
         profile = sample_profile(conversation_id="c")
@@ -86,11 +88,21 @@ def test_typed_text_adds_no_markup_to_html(typed):
 def test_text_has_what_a_coach_needs_before_calling():
     subject, text, html = render_email(sample_profile())
     assert "Bakkerij De Korenbloem" in subject and "LP-" in subject
-    for needle in ("Ans de Vries", "06 1234 5678", "dinsdagochtend", "14 medewerkers", "bakkerij",
-                   "Enschede", "ik heb geen tijd om ze in te werken",
-                   "Mijn oudste bakker neemt nieuwe mensen altijd mee.", "Aandachtspunten",
-                   "Geef elke nieuwkomer een vaste buddy.", "Scholingscheque Twente",
-                   "VOLLEDIG GESPREK", "[14:00] Ondernemer:"):
+    for needle in (
+        "Ans de Vries",
+        "06 1234 5678",
+        "dinsdagochtend",
+        "14 medewerkers",
+        "bakkerij",
+        "Enschede",
+        "ik heb geen tijd om ze in te werken",
+        "Mijn oudste bakker neemt nieuwe mensen altijd mee.",
+        "Aandachtspunten",
+        "Geef elke nieuwkomer een vaste buddy.",
+        "Scholingscheque Twente",
+        "VOLLEDIG GESPREK",
+        "[14:00] Ondernemer:",
+    ):
         assert needle in text, needle
     assert "cid:profielgrafiek" in html
 
@@ -130,9 +142,18 @@ def test_message_id_is_derived_from_the_idempotency_key(monkeypatch):
 def test_withdrawn_and_operator_mails_carry_the_reference_only():
     profile = sample_profile()
     notice = bytes(build_withdrawn_message(profile["reference"], "coach@example.org", "k:w"))
-    report = bytes(build_operator_message({"reference": profile["reference"], "event": "x",
-                                           "channel": "webhook", "error": "HTTP 500"},
-                                          "ops@example.org", "k:g"))
+    report = bytes(
+        build_operator_message(
+            {
+                "reference": profile["reference"],
+                "event": "x",
+                "channel": "webhook",
+                "error": "HTTP 500",
+            },
+            "ops@example.org",
+            "k:g",
+        )
+    )
     for raw in (notice, report):
         assert profile["reference"].encode() in raw
         for personal in ("Ans", "Korenbloem", "ans@example.org", "1234"):

@@ -35,8 +35,9 @@ PERSONAL = ("Ans de Vries", "ans@example.org", "06 1234 5678", "Korenbloem", "ge
 
 @pytest.fixture()
 def outbox(outbox_db_url):
-    return HandoffOutbox(outbox_db_url, give_up_hours=1, backoff_base=10,
-                         operator_email="ops@example.org")
+    return HandoffOutbox(
+        outbox_db_url, give_up_hours=1, backoff_base=10, operator_email="ops@example.org"
+    )
 
 
 def _rows(box: HandoffOutbox) -> list[dict]:
@@ -100,8 +101,11 @@ def test_give_up_after_the_window_reports_reference_and_error_only(outbox):
     report = [r for r in _rows(outbox) if r["event"] == EVENT_GIVEN_UP]
     assert len(report) == 1 and report[0]["address"] == "ops@example.org"
     assert json.loads(report[0]["payload"]) == {
-        "reference": ref, "event": EVENT_CREATED, "channel": "webhook",
-        "error": "webhook connection failed"}
+        "reference": ref,
+        "event": EVENT_CREATED,
+        "channel": "webhook",
+        "error": "webhook connection failed",
+    }
 
 
 def d_now() -> float:
@@ -143,8 +147,9 @@ def test_withdraw_after_delivery_queues_a_reference_only_notice(outbox):
     notices = _rows(outbox)
     assert {n["event"] for n in notices} == {EVENT_WITHDRAWN}
     assert {n["kind"] for n in notices} == {"webhook", "email"}
-    assert all(json.loads(n["payload"]) == {"event": EVENT_WITHDRAWN, "reference": ref}
-               for n in notices)
+    assert all(
+        json.loads(n["payload"]) == {"event": EVENT_WITHDRAWN, "reference": ref} for n in notices
+    )
     assert not withdraw("LP-ZZZZZ", outbox=outbox).found
 
 
@@ -160,10 +165,16 @@ def test_purge_removes_only_what_is_older_than_retention(outbox, monkeypatch):
     old = outbox.enqueue(sample_profile("conv-old"), [EMAIL])
     with outbox.engine.begin() as conn:
         long_ago = d_now() - 91 * 86400
-        conn.execute(handoff_table.update().where(handoff_table.c.reference == old)
-                     .values(created_at=long_ago))
-        conn.execute(delivery_table.update().where(delivery_table.c.reference == old)
-                     .values(created_at=long_ago))
+        conn.execute(
+            handoff_table.update()
+            .where(handoff_table.c.reference == old)
+            .values(created_at=long_ago)
+        )
+        conn.execute(
+            delivery_table.update()
+            .where(delivery_table.c.reference == old)
+            .values(created_at=long_ago)
+        )
     new = outbox.enqueue(sample_profile("conv-new"), [EMAIL])
     monkeypatch.setenv("LEERPUNT_RETENTION_DAYS", "90")
     assert outbox.purge_older_than() == 1
@@ -202,13 +213,18 @@ def test_backoff_jitter_spreads_retries():
 
 
 def test_targets_from_a_region_handoff_block():
-    block = {"webhook": {"url": "https://handoff.example.org/twente",
-                         "secret_env": "TWENTE_WEBHOOK_SECRET"},
-             "email": "overdracht.twente@example.org"}
+    block = {
+        "webhook": {
+            "url": "https://handoff.example.org/twente",
+            "secret_env": "TWENTE_WEBHOOK_SECRET",
+        },
+        "email": "overdracht.twente@example.org",
+    }
     assert targets_from_region(block) == [
         Target.webhook("https://handoff.example.org/twente", "TWENTE_WEBHOOK_SECRET"),
         Target.email("overdracht.twente@example.org"),
     ]
     assert targets_from_region({"email": ["a@example.org", "b@example.org"]})[1].address == (
-        "b@example.org")
+        "b@example.org"
+    )
     assert targets_from_region(None) == []

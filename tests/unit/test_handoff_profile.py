@@ -93,8 +93,17 @@ def test_consent_text_says_who_what_why_how_long_and_how_to_withdraw(monkeypatch
     monkeypatch.setenv("LEERPUNT_RETENTION_DAYS", "60")
     text = consent_text("Twente", "privacy@example.org")
     assert "coach van Twente" in text
-    for word in ("naam", "e-mailadres", "telefoonnummer", "bedrijf", "het hele gesprek",
-                 "contact met je opneemt", "60 dagen", "intrekken", "privacy@example.org"):
+    for word in (
+        "naam",
+        "e-mailadres",
+        "telefoonnummer",
+        "bedrijf",
+        "het hele gesprek",
+        "contact met je opneemt",
+        "60 dagen",
+        "intrekken",
+        "privacy@example.org",
+    ):
         assert word in text, word
 
 

@@ -41,7 +41,8 @@ def test_changed_body_or_wrong_secret_fails(body):
 def test_known_vector():
     # hmac.new(b"key", b"The quick brown fox jumps over the lazy dog", sha256)
     assert sign(b"The quick brown fox jumps over the lazy dog", "key") == (
-        "sha256=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8")
+        "sha256=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
+    )
 
 
 @pytest.fixture()
@@ -64,9 +65,18 @@ def test_post_sends_signed_body_and_headers(receiver):
 
 @pytest.mark.parametrize(
     ("status", "ok", "permanent"),
-    [(200, True, False), (204, True, False), (400, False, True), (404, False, True),
-     (410, False, True), (408, False, False), (429, False, False), (500, False, False),
-     (503, False, False), (302, False, False)],
+    [
+        (200, True, False),
+        (204, True, False),
+        (400, False, True),
+        (404, False, True),
+        (410, False, True),
+        (408, False, False),
+        (429, False, False),
+        (500, False, False),
+        (503, False, False),
+        (302, False, False),
+    ],
 )
 def test_status_codes_are_classified(receiver, status, ok, permanent):
     receiver.status = status

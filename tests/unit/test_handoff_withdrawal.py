@@ -28,14 +28,23 @@ def env(tmp_path, monkeypatch):
     store.get_engine.cache_clear()
     engine = sa.create_engine(tracker_url, future=True)
     meta = sa.MetaData()
-    events = sa.Table("events", meta, sa.Column("id", sa.Integer, primary_key=True),
-                      sa.Column("sender_id", sa.String(255)), sa.Column("type_name", sa.String(255)),
-                      sa.Column("timestamp", sa.Float), sa.Column("data", sa.Text))
+    events = sa.Table(
+        "events",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("sender_id", sa.String(255)),
+        sa.Column("type_name", sa.String(255)),
+        sa.Column("timestamp", sa.Float),
+        sa.Column("data", sa.Text),
+    )
     meta.create_all(engine)
     with engine.begin() as conn:
         for sender in ("conv-1", "conv-1", "conv-1", "conv-other"):
-            conn.execute(events.insert().values(sender_id=sender, type_name="user",
-                                                timestamp=time.time(), data="{}"))
+            conn.execute(
+                events.insert().values(
+                    sender_id=sender, type_name="user", timestamp=time.time(), data="{}"
+                )
+            )
     yield HandoffOutbox(), engine, events
     store.get_engine.cache_clear()
 
@@ -96,7 +105,9 @@ def test_chat_and_cli_call_the_same_withdrawal(env, monkeypatch):
 
     monkeypatch.setattr(app_handoff, "withdraw_consent", fake)
     monkeypatch.setattr(cli, "withdraw_consent", fake)
-    conv = type("Conv", (), {"get": lambda self, key: "LP-AAAAA" if key == "handoff_reference" else None})()
+    conv = type(
+        "Conv", (), {"get": lambda self, key: "LP-AAAAA" if key == "handoff_reference" else None}
+    )()
     app_handoff.withdraw_all(conv, "conv-1")
     cli.main(["withdraw", "LP-AAAAA"])
     assert calls == [("LP-AAAAA", "conv-1", False), ("LP-AAAAA", None, True)]
@@ -136,8 +147,12 @@ def _run_worker_briefly(monkeypatch, seconds: float = 0.5) -> dict[str, int]:
     counts = {"deletions": 0, "purges": 0}
     monkeypatch.setattr(worker, "DELETION_INTERVAL", 0.02)
     w = worker.Worker(HandoffOutbox(), worker_id="test")
-    monkeypatch.setattr(w, "process_deletions", lambda: counts.__setitem__("deletions", counts["deletions"] + 1))
-    monkeypatch.setattr(w, "purge_expired", lambda: counts.__setitem__("purges", counts["purges"] + 1))
+    monkeypatch.setattr(
+        w, "process_deletions", lambda: counts.__setitem__("deletions", counts["deletions"] + 1)
+    )
+    monkeypatch.setattr(
+        w, "purge_expired", lambda: counts.__setitem__("purges", counts["purges"] + 1)
+    )
     stop = threading.Event()
     thread = threading.Thread(target=w.run, kwargs={"interval": 0.01, "stop": stop})
     thread.start()

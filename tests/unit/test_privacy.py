@@ -10,8 +10,13 @@ def _tracker_db(tmp_path, rows):
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
     engine = sa.create_engine(url, future=True)
     meta = sa.MetaData()
-    events = sa.Table("events", meta, sa.Column("id", sa.Integer, primary_key=True),
-                      sa.Column("sender_id", sa.String), sa.Column("timestamp", sa.Float))
+    events = sa.Table(
+        "events",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("sender_id", sa.String),
+        sa.Column("timestamp", sa.Float),
+    )
     meta.create_all(engine)
     with engine.begin() as conn:
         for sender, ts in rows:

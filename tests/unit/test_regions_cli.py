@@ -15,8 +15,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot.regions", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.regions", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_module_entry_point_checks_the_shipped_regions():
@@ -32,13 +37,20 @@ def test_check_fails_on_a_broken_directory(tmp_path: Path):
     assert f"{tmp_path / 'kapot.yml'}: regel " in done.stdout and "YAML-fout" in done.stdout
 
 
-@pytest.mark.parametrize("text,expected,code", [
-    ("Den Bosch", "gevonden: Noordoost-Brabant (noordoost_brabant) — plaats: 's-Hertogenbosch", 0),
-    ("7511", "gevonden: Twente (twente) — postcode: 7511", 0),
-    ("Hengelo", "meerdere regio's mogelijk voor 'Hengelo':", 1),
-    ("Den Haag", "gevonden: Nederland (landelijk) — plaats: Den Haag", 0),
-    ("Antwerpen", "onbekend: het gesprek valt onder het landelijke vangnet", 1),
-])
+@pytest.mark.parametrize(
+    "text,expected,code",
+    [
+        (
+            "Den Bosch",
+            "gevonden: Noordoost-Brabant (noordoost_brabant) — plaats: 's-Hertogenbosch",
+            0,
+        ),
+        ("7511", "gevonden: Twente (twente) — postcode: 7511", 0),
+        ("Hengelo", "meerdere regio's mogelijk voor 'Hengelo':", 1),
+        ("Den Haag", "gevonden: Nederland (landelijk) — plaats: Den Haag", 0),
+        ("Antwerpen", "onbekend: het gesprek valt onder het landelijke vangnet", 1),
+    ],
+)
 def test_resolve(text: str, expected: str, code: int, capsys):
     assert cli.main(["resolve", text]) == code
     assert capsys.readouterr().out.startswith(expected)
@@ -47,7 +59,9 @@ def test_resolve(text: str, expected: str, code: int, capsys):
 def test_texts_shows_the_regions_changes(capsys):
     assert cli.main(["texts", "twente", "--changed"]) == 0
     out = capsys.readouterr().out
-    assert "* greeting: Hoi! Ik ben de digitale assistent van {region_name}, namens het Twents" in out
+    assert (
+        "* greeting: Hoi! Ik ben de digitale assistent van {region_name}, namens het Twents" in out
+    )
     assert all(line.startswith(("#", "*")) for line in out.splitlines())
 
 

@@ -33,11 +33,16 @@ def append(path: Path, yaml_text: str) -> None:
 
 def set_wording(path: Path, extra: str) -> None:
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("  closing: Dag!\n", "  closing: Dag!\n" + textwrap.indent(textwrap.dedent(extra), "  ")),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "  closing: Dag!\n", "  closing: Dag!\n" + textwrap.indent(textwrap.dedent(extra), "  ")
+        ),
+        encoding="utf-8",
+    )
 
 
 # --- texts -------------------------------------------------------------------------
+
 
 def test_replace_words_keeps_capitalisation_and_whole_words():
     words = {"medewerkers": "vakmensen", "medewerker": "vakmens"}
@@ -48,16 +53,23 @@ def test_replace_words_keeps_capitalisation_and_whole_words():
 
 
 def test_effective_texts_layers_wording_then_overrides_then_words(regions_dir: Path):
-    set_wording(regions_dir / "testregio.yml", """\
+    set_wording(
+        regions_dir / "testregio.yml",
+        """\
           overrides:
             closing: Tot ziens, medewerkers!
             summary.intro: Dit vinden je medewerkers ervan.
           replace_words:
             medewerkers: collega's
-        """)
+        """,
+    )
     region = load_regions(regions_dir, framework=None).get("testregio")
-    base = {"greeting": "Basis", "closing": "Basis", "summary.intro": "Basis",
-            "other": "Onze medewerkers"}
+    base = {
+        "greeting": "Basis",
+        "closing": "Basis",
+        "summary.intro": "Basis",
+        "other": "Onze medewerkers",
+    }
     texts = effective_texts(region, base)
     assert texts == {
         "greeting": "Hallo!",  # region wording replaces the base
@@ -89,10 +101,13 @@ def test_shipped_texts_only_use_placeholders_the_base_text_has(region_id: str):
 
 
 def test_unknown_override_key_is_reported_with_a_suggestion(regions_dir: Path):
-    set_wording(regions_dir / "testregio.yml", """\
+    set_wording(
+        regions_dir / "testregio.yml",
+        """\
           overrides:
             summary.intr: Hoi
-        """)
+        """,
+    )
     with pytest.raises(ConfigError) as info:
         load_regions(regions_dir, framework=FRAMEWORK)
     [(_, where, message)] = info.value.problems
@@ -135,7 +150,10 @@ def test_added_questions_are_validated_even_when_loaded_without_framework(region
 
 
 def test_broken_added_question_names_file_and_path(regions_dir: Path):
-    append(regions_dir / "testregio.yml", NEW_QUESTION.replace("{ontwikkelbeleid: 80}", "{onbekend: 80}"))
+    append(
+        regions_dir / "testregio.yml",
+        NEW_QUESTION.replace("{ontwikkelbeleid: 80}", "{onbekend: 80}"),
+    )
     with pytest.raises(ConfigError) as info:
         load_regions(regions_dir, framework=FRAMEWORK)
     [(file, where, _)] = info.value.problems
@@ -161,8 +179,11 @@ def test_adding_a_question_that_already_exists_is_reported(regions_dir: Path):
 
 # --- local offer and coach -----------------------------------------------------------
 
+
 def test_instruments_best_fitting_first_and_size_filtered(regions_dir: Path):
-    append(regions_dir / "testregio.yml", """\
+    append(
+        regions_dir / "testregio.yml",
+        """\
         instruments:
           - {id: algemeen, kind: platform, name: Algemeen, description: Voor iedereen.}
           - {id: een_thema, kind: scan, name: Scan, description: Eén thema., themes: [behoud]}
@@ -171,13 +192,19 @@ def test_instruments_best_fitting_first_and_size_filtered(regions_dir: Path):
           - {id: ander_thema, kind: fonds, name: Fonds, description: Iets anders., themes: [groei]}
           - {id: groot, kind: coaching, name: Groot, description: Groot., themes: [behoud],
              min_employees: 100}
-        """)
+        """,
+    )
     region = load_regions(regions_dir, framework=None).get("testregio")
 
     def ids(themes: list[str], size: int | None) -> list[str]:
         return [i.id for i in instruments_for(region, themes, size)]
 
-    assert ids(["behoud", "inwerken"], 10) == ["twee_themas", "een_thema", "algemeen", "ander_thema"]
+    assert ids(["behoud", "inwerken"], 10) == [
+        "twee_themas",
+        "een_thema",
+        "algemeen",
+        "ander_thema",
+    ]
     assert ids(["behoud"], 150) == ["groot", "een_thema", "algemeen", "ander_thema"]
     assert ids(["behoud"], None)[:2] == ["een_thema", "twee_themas"]
     assert ids([], None) == ["algemeen", "een_thema", "twee_themas", "ander_thema", "groot"]
@@ -197,6 +224,7 @@ def test_coach_for_sector_generalist_and_none():
 
 
 # --- loading -----------------------------------------------------------------------
+
 
 def test_default_load_is_cached_and_env_overrides_directory(regions_dir: Path, monkeypatch):
     monkeypatch.setenv("LEERPUNT_REGIONS_DIR", str(regions_dir))
@@ -224,9 +252,19 @@ def test_shipped_contacts_are_marked_placeholders():
 
 
 def test_shipped_regions_have_the_required_network():
-    required = {"twente", "regio_zwolle", "achterhoek", "helmond_de_peel", "zuidoost_brabant",
-                "noord_holland_noord", "limburg", "groot_amsterdam", "rotterdam_rijnmond",
-                "groningen", "landelijk"}
+    required = {
+        "twente",
+        "regio_zwolle",
+        "achterhoek",
+        "helmond_de_peel",
+        "zuidoost_brabant",
+        "noord_holland_noord",
+        "limburg",
+        "groot_amsterdam",
+        "rotterdam_rijnmond",
+        "groningen",
+        "landelijk",
+    }
     assert required <= set(SHIPPED.ids)
     assert SHIPPED.fallback.id == "landelijk" and not SHIPPED.fallback.coaches
     assert all(r.instruments for r in SHIPPED)

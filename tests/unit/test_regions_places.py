@@ -45,8 +45,10 @@ def test_unknown(text: str):
 
 
 def test_spelling_variants_give_one_canonical_place():
-    names = {resolve_place(t, REGIONS).place for t in
-             ["Den Bosch", "'s-Hertogenbosch", "s hertogenbosch", "  DEN   BOSCH "]}
+    names = {
+        resolve_place(t, REGIONS).place
+        for t in ["Den Bosch", "'s-Hertogenbosch", "s hertogenbosch", "  DEN   BOSCH "]
+    }
     assert names == {"'s-Hertogenbosch"}
 
 
@@ -96,6 +98,10 @@ def test_place_key_ignores_case_accents_hyphens_and_apostrophes():
 def test_resolution_never_fails_and_is_consistent(text: str):
     res = resolve_place(text, REGIONS)
     assert res.status in {"found", "ambiguous", "unknown"}
-    expected_count = {"found": lambda n: n == 1, "ambiguous": lambda n: n >= 2, "unknown": lambda n: n == 0}
+    expected_count = {
+        "found": lambda n: n == 1,
+        "ambiguous": lambda n: n >= 2,
+        "unknown": lambda n: n == 0,
+    }
     assert expected_count[res.status](len(res.region_ids)), res
     assert all(REGIONS.get(r) for r in res.region_ids)

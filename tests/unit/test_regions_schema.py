@@ -78,18 +78,34 @@ def test_empty_coach_list(regions_dir: Path):
     assert "lijst is leeg" in message
 
 
-@pytest.mark.parametrize(("municipality", "postcodes", "path", "says"), [
-    pytest.param("Hengelo", "[7540, 7560]", "places.postcodes[0]",
-                 ["[7540, 7560] overlappen met [7500, 7549] van regio 'testregio'",
-                  "testregio.yml, places.postcodes[0]"],
-                 id="postcode_range"),
-    pytest.param("enschede", "[8000, 8049]", "places.municipalities[0]",
-                 ["gemeente 'enschede' hoort al bij regio 'testregio'",
-                  "places:"],  # tells how to model a different place with the same name
-                 id="municipality"),
-])
-def test_place_claimed_by_two_regions(regions_dir: Path, municipality: str, postcodes: str,
-                                      path: str, says: list[str]):
+@pytest.mark.parametrize(
+    ("municipality", "postcodes", "path", "says"),
+    [
+        pytest.param(
+            "Hengelo",
+            "[7540, 7560]",
+            "places.postcodes[0]",
+            [
+                "[7540, 7560] overlappen met [7500, 7549] van regio 'testregio'",
+                "testregio.yml, places.postcodes[0]",
+            ],
+            id="postcode_range",
+        ),
+        pytest.param(
+            "enschede",
+            "[8000, 8049]",
+            "places.municipalities[0]",
+            [
+                "gemeente 'enschede' hoort al bij regio 'testregio'",
+                "places:",
+            ],  # tells how to model a different place with the same name
+            id="municipality",
+        ),
+    ],
+)
+def test_place_claimed_by_two_regions(
+    regions_dir: Path, municipality: str, postcodes: str, path: str, says: list[str]
+):
     # Files are read in name order; the later file (zuid_regio) gets the problem.
     other = write_region(regions_dir, "zuid_regio", municipality=municipality, postcodes=postcodes)
     [(file, where, message)] = problems_of(regions_dir)
@@ -107,18 +123,27 @@ def test_postcode_range_written_backwards(regions_dir: Path):
 
 def test_same_village_name_in_two_regions_is_allowed_and_ambiguous(regions_dir: Path):
     write_region(regions_dir, "andere_regio", municipality="Zwolle", postcodes="[8000, 8049]")
-    edit(regions_dir / "andere_regio.yml", "places: [Testdorp andere_regio]", "places: [Testdorp testregio]")
+    edit(
+        regions_dir / "andere_regio.yml",
+        "places: [Testdorp andere_regio]",
+        "places: [Testdorp testregio]",
+    )
     regions = load_regions(regions_dir, framework=None)
     assert regions.resolve("Testdorp testregio").status == "ambiguous"
 
 
 def test_malformed_url(regions_dir: Path):
-    edit(regions_dir / "testregio.yml", "url: https://handoff.example.org/testregio",
-         "url: handoff.example.org/testregio")
+    edit(
+        regions_dir / "testregio.yml",
+        "url: https://handoff.example.org/testregio",
+        "url: handoff.example.org/testregio",
+    )
     [(_, where, message)] = problems_of(regions_dir)
     assert where == "handoff.webhook.url"
-    assert message == ("'handoff.example.org/testregio' is geen geldig webadres; "
-                       "schrijf het volledig, beginnend met https://")
+    assert message == (
+        "'handoff.example.org/testregio' is geen geldig webadres; "
+        "schrijf het volledig, beginnend met https://"
+    )
 
 
 def test_malformed_email(regions_dir: Path):
@@ -129,7 +154,11 @@ def test_malformed_email(regions_dir: Path):
 
 
 def test_duplicate_key(regions_dir: Path):
-    edit(regions_dir / "testregio.yml", "  closing: Dag!", "  closing: Dag!\n  greeting: Nog eens hallo")
+    edit(
+        regions_dir / "testregio.yml",
+        "  closing: Dag!",
+        "  closing: Dag!\n  greeting: Nog eens hallo",
+    )
     [(_, where, message)] = problems_of(regions_dir)
     assert where.startswith("regel ")
     assert "de sleutel 'greeting' staat er twee keer in (eerst op regel" in message
@@ -143,8 +172,11 @@ def test_wrong_type(regions_dir: Path):
 
 
 def test_wrong_type_text_instead_of_list(regions_dir: Path):
-    edit(regions_dir / "testregio.yml", "organisations:\n  - name: Testorganisatie",
-         "organisations: Testorganisatie")
+    edit(
+        regions_dir / "testregio.yml",
+        "organisations:\n  - name: Testorganisatie",
+        "organisations: Testorganisatie",
+    )
     [(_, where, message)] = problems_of(regions_dir)
     assert where == "organisations"
     assert message.startswith("verwacht een lijst")
@@ -162,14 +194,18 @@ def test_bad_id_and_id_not_matching_file_name(regions_dir: Path):
 
 def test_unknown_kind_and_theme_of_an_instrument(regions_dir: Path):
     path = regions_dir / "testregio.yml"
-    path.write_text(path.read_text(encoding="utf-8") + textwrap.dedent("""\
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + textwrap.dedent("""\
         instruments:
           - id: cheque
             kind: cadeaubon
             name: Cheque
             description: Een cheque.
             themes: [behoud, vakantie]
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     problems = problems_of(regions_dir)
     paths = {p for _, p, _ in problems}
     assert paths == {"instruments[0].kind", "instruments[0].themes[1]"}
@@ -178,13 +214,17 @@ def test_unknown_kind_and_theme_of_an_instrument(regions_dir: Path):
 
 def test_real_story_needs_a_source(regions_dir: Path):
     path = regions_dir / "testregio.yml"
-    path.write_text(path.read_text(encoding="utf-8") + textwrap.dedent("""\
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + textwrap.dedent("""\
         stories:
           - id: echt_verhaal
             title: Echt gebeurd
             text: Een verhaal.
             fictional: false
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     [(_, where, message)] = problems_of(regions_dir)
     assert where == "stories[0]"
     assert "'source' ontbreekt" in message and "fictional: true" in message
@@ -196,8 +236,9 @@ def test_exactly_one_fallback(regions_dir: Path):
     assert (file, where) == (str(regions_dir), "is_fallback")
     assert "geen landelijk vangnet" in message
     (regions_dir / "landelijk.yml").write_text(FALLBACK, encoding="utf-8")
-    (regions_dir / "nog_een.yml").write_text(FALLBACK.replace("id: landelijk", "id: nog_een"),
-                                             encoding="utf-8")
+    (regions_dir / "nog_een.yml").write_text(
+        FALLBACK.replace("id: landelijk", "id: nog_een"), encoding="utf-8"
+    )
     [(file, where, message)] = problems_of(regions_dir)
     assert (file, where) == (str(regions_dir / "nog_een.yml"), "is_fallback")
     assert "maar één landelijk vangnet" in message
@@ -205,8 +246,11 @@ def test_exactly_one_fallback(regions_dir: Path):
 
 def test_fallback_may_not_have_places(regions_dir: Path):
     path = regions_dir / "landelijk.yml"
-    path.write_text(path.read_text(encoding="utf-8") + "places:\n  municipalities: [Utrecht]\n"
-                    "  postcodes: [[3500, 3599]]\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "places:\n  municipalities: [Utrecht]\n"
+        "  postcodes: [[3500, 3599]]\n",
+        encoding="utf-8",
+    )
     [(file, where, message)] = problems_of(regions_dir)
     assert (file, where) == (str(path), "places")
     assert "landelijke vangnet" in message
@@ -214,7 +258,9 @@ def test_fallback_may_not_have_places(regions_dir: Path):
 
 def test_problems_of_all_files_are_reported_together(regions_dir: Path):
     edit(regions_dir / "testregio.yml", "email: coach@example.org", "email: coach")
-    other = write_region(regions_dir, "andere_regio", municipality="Zwolle", postcodes="[8000, 8049]")
+    other = write_region(
+        regions_dir, "andere_regio", municipality="Zwolle", postcodes="[8000, 8049]"
+    )
     edit(other, "secret_env: TEST_WEBHOOK_SECRET", "secret_env: test-secret")
     problems = problems_of(regions_dir)
     assert {(Path(f).name, p) for f, p, _ in problems} == {

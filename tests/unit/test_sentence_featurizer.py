@@ -17,8 +17,12 @@ from components.sentence_featurizer import SentenceEncoderFeaturizer
 
 def _featurizer(tmp_path, **config):
     storage = LocalModelStorage(tmp_path)
-    return SentenceEncoderFeaturizer.create({**SentenceEncoderFeaturizer.get_default_config(), **config},
-                                            storage, Resource("sef"), ExecutionContext(None, node_name="sef"))
+    return SentenceEncoderFeaturizer.create(
+        {**SentenceEncoderFeaturizer.get_default_config(), **config},
+        storage,
+        Resource("sef"),
+        ExecutionContext(None, node_name="sef"),
+    )
 
 
 def _tokenized(*texts):

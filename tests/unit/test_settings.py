@@ -24,22 +24,24 @@ def test_empty_values_mean_the_default():
 
 
 def test_values_are_parsed_into_their_types(tmp_path):
-    loaded = load({
-        "LEERPUNT_DATABASE_URL": " postgresql+psycopg2://u:pw@db/leerpunt ",
-        "LEERPUNT_TRACKER_DB_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
-        "LEERPUNT_RETENTION_DAYS": "30",
-        "LEERPUNT_RETENTION_PURGE_HOURS": "0.5",
-        "LEERPUNT_MAX_QUESTIONS": "7",
-        "LEERPUNT_REGIONS_DIR": str(tmp_path),
-        "LEERPUNT_OPERATOR_EMAIL": "ops@example.org",
-        "LEERPUNT_SMTP_PORT": "587",
-        "LEERPUNT_SMTP_PASSWORD": " geheim ",
-        "LEERPUNT_SMTP_STARTTLS": "Ja",
-        "LEERPUNT_DELIVERY_GIVE_UP_HOURS": "1.5",
-        "LEERPUNT_DELIVERY_BACKOFF_SECONDS": "0",
-        "LEERPUNT_PUBLIC_URL": "https://chat.example.org",
-        "LEERPUNT_LOG_LEVEL": "debug",
-    })
+    loaded = load(
+        {
+            "LEERPUNT_DATABASE_URL": " postgresql+psycopg2://u:pw@db/leerpunt ",
+            "LEERPUNT_TRACKER_DB_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
+            "LEERPUNT_RETENTION_DAYS": "30",
+            "LEERPUNT_RETENTION_PURGE_HOURS": "0.5",
+            "LEERPUNT_MAX_QUESTIONS": "7",
+            "LEERPUNT_REGIONS_DIR": str(tmp_path),
+            "LEERPUNT_OPERATOR_EMAIL": "ops@example.org",
+            "LEERPUNT_SMTP_PORT": "587",
+            "LEERPUNT_SMTP_PASSWORD": " geheim ",
+            "LEERPUNT_SMTP_STARTTLS": "Ja",
+            "LEERPUNT_DELIVERY_GIVE_UP_HOURS": "1.5",
+            "LEERPUNT_DELIVERY_BACKOFF_SECONDS": "0",
+            "LEERPUNT_PUBLIC_URL": "https://chat.example.org",
+            "LEERPUNT_LOG_LEVEL": "debug",
+        }
+    )
     assert loaded.database_url == "postgresql+psycopg2://u:pw@db/leerpunt"
     assert loaded.retention_days == 30 and loaded.retention_purge_hours == 0.5
     assert loaded.max_questions == 7
@@ -51,8 +53,19 @@ def test_values_are_parsed_into_their_types(tmp_path):
     assert loaded.log_level == "DEBUG"
 
 
-@pytest.mark.parametrize("word, value", [("1", True), ("true", True), ("YES", True), ("ja", True),
-                                         ("0", False), ("false", False), ("no", False), ("nee", False)])
+@pytest.mark.parametrize(
+    "word, value",
+    [
+        ("1", True),
+        ("true", True),
+        ("YES", True),
+        ("ja", True),
+        ("0", False),
+        ("false", False),
+        ("no", False),
+        ("nee", False),
+    ],
+)
 def test_booleans(word, value):
     assert load({"LEERPUNT_SMTP_STARTTLS": word}).smtp_starttls is value
 
@@ -138,11 +151,13 @@ def test_every_field_has_a_variable_and_a_doc():
 
 def test_the_docs_table_matches_the_settings():
     doc = (PROJECT_DIR / "docs" / "configuration.md").read_text(encoding="utf-8")
-    table = re.search(r"<!-- settings table: start -->\n(.*?)\n<!-- settings table: end -->", doc, re.S)
+    table = re.search(
+        r"<!-- settings table: start -->\n(.*?)\n<!-- settings table: end -->", doc, re.S
+    )
     assert table, "docs/configuration.md lost its settings table markers"
     assert table.group(1) == settings.markdown_table(), (
         "docs/configuration.md is out of date; paste the output of "
-        "`.venv/bin/python -c \"from bot import settings; print(settings.markdown_table())\"`"
+        '`.venv/bin/python -c "from bot import settings; print(settings.markdown_table())"`'
     )
 
 

@@ -19,21 +19,27 @@ def polarity(text: str, dim: str) -> str | None:
     return hit.polarity if hit else None
 
 
-@pytest.mark.parametrize("text", [
-    "we laten nieuwe jongens meelopen",
-    "nieuwkomers lopen mee met een ervaren collega",
-    "de nieuwe liep een maand mee met onze beste monteur",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we laten nieuwe jongens meelopen",
+        "nieuwkomers lopen mee met een ervaren collega",
+        "de nieuwe liep een maand mee met onze beste monteur",
+    ],
+)
 def test_shadowing_counts_for_learning_from_each_other(text):
     assert polarity(text, "leren_van_elkaar") == "positive"
 
 
-@pytest.mark.parametrize("text", [
-    "ze lopen niet echt mee met anderen",
-    "meelopen gebeurt eigenlijk nooit",
-    "nieuwe mensen lopen nauwelijks mee",
-    "ze lopen zelden mee",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ze lopen niet echt mee met anderen",
+        "meelopen gebeurt eigenlijk nooit",
+        "nieuwe mensen lopen nauwelijks mee",
+        "ze lopen zelden mee",
+    ],
+)
 def test_negated_shadowing_counts_against(text):
     assert polarity(text, "leren_van_elkaar") == "negative"
 
@@ -60,7 +66,10 @@ def test_negation_stays_in_its_own_clause():
 
 
 def test_not_only_is_not_a_negation():
-    assert polarity("ze lopen niet alleen mee, ze krijgen ook een maatje", "leren_van_elkaar") == "positive"
+    assert (
+        polarity("ze lopen niet alleen mee, ze krijgen ook een maatje", "leren_van_elkaar")
+        == "positive"
+    )
 
 
 def test_typo_in_a_long_word_is_tolerated():

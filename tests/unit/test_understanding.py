@@ -64,7 +64,9 @@ def test_models_round_trip_through_npz(models, tmp_path):
     again = classifiers.Models.load(path)
     texts = ["de jonge jongens lopen na een jaar weer weg", "mijn mensen mogen fouten maken"]
     vectors = get_encoder().encode(texts)
-    assert np.allclose(models.themes.probabilities(texts, vectors), again.themes.probabilities(texts, vectors))
+    assert np.allclose(
+        models.themes.probabilities(texts, vectors), again.themes.probabilities(texts, vectors)
+    )
     assert models.answers.read(texts, vectors) == again.answers.read(texts, vectors)
 
 
@@ -86,9 +88,14 @@ def test_themes_add_what_the_phrases_miss(models):
 
 def test_asked_dimension_always_read_and_polarity_follows_negation(models):
     fw = load_framework()
-    yes = service.score_answer(fw, "ja, dat bespreken we altijd samen en daar leren we van", "ruimte_en_veiligheid")
-    no = service.score_answer(fw, "nee, dan wordt er flink geschreeuwd en niemand durft nog iets te zeggen",
-                              "ruimte_en_veiligheid")
+    yes = service.score_answer(
+        fw, "ja, dat bespreken we altijd samen en daar leren we van", "ruimte_en_veiligheid"
+    )
+    no = service.score_answer(
+        fw,
+        "nee, dan wordt er flink geschreeuwd en niemand durft nog iets te zeggen",
+        "ruimte_en_veiligheid",
+    )
     assert yes["ruimte_en_veiligheid"].polarity == "positive"
     assert no["ruimte_en_veiligheid"].polarity == "negative"
     assert no["ruimte_en_veiligheid"].score < 50 < yes["ruimte_en_veiligheid"].score
