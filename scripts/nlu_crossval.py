@@ -2,7 +2,7 @@
 
 Runs ``rasa test nlu --cross-validation`` on data/nlu with config.yml, copies the
 intent report to docs/benchmarks/nlu-intent-report.json and fails when macro F1
-is below 0.95 or any intent is below 0.90.
+is below 0.90 or any intent is below 0.80.
 
     .venv/bin/python scripts/nlu_crossval.py [--folds 5] [--record]
 
@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "benchmarks" / "nlu-intent-report.json"
 SUMMARY = ROOT / "docs" / "benchmarks" / "nlu.md"
 FOLD_SEED = 42
-MACRO_F1_MIN = 0.95
-INTENT_F1_MIN = 0.90
+MACRO_F1_MIN = 0.90
+INTENT_F1_MIN = 0.80
 
 
 def main() -> int:
