@@ -144,20 +144,21 @@ class AnswerReading:
 
 
 def read(text: str, asked: str | None = None) -> dict[str, DimensionReading]:
-    """Dimensions the answer speaks about: always ``asked``, others when mentioned."""
+    """Dimensions the answer speaks about: always ``asked``; others only when near-certain."""
     if not text or not text.strip():
         return {}
-    reading, mentioned = _reading(text)
-    keep = set(mentioned) | ({asked} if asked else set())
+    reading, _, sure = _reading(text)
+    keep = set(sure) | ({asked} if asked else set())
     return {d: r for d, r in reading.items() if d in keep}
 
 
 @lru_cache(maxsize=4096)
-def _reading(text: str) -> tuple[dict[str, DimensionReading], tuple[str, ...]]:
+def _reading(text: str) -> tuple[dict[str, DimensionReading], tuple[str, ...], tuple[str, ...]]:
     # Every turn re-scores all answers so far; each text is read once per process.
     model = models().answers
     reading = model.read([text], get_encoder().encode([text]))[0]
-    return reading, tuple(model.mentioned(reading))
+    sure = model.mentioned(reading, at_least=classifiers.SURE_OTHER_DIMENSION)
+    return reading, tuple(model.mentioned(reading)), tuple(sure)
 
 
 def speaks_about(text: str, dimension_id: str | None) -> bool:
