@@ -16,6 +16,7 @@
 //   {"click": "Title"}                     click quick reply; its title shows as the user's message
 //   {"key_reply": "Title"}                 same, by keyboard only (Shift+Tab from the input, Enter)
 //   {"type": "text"}                       type into the input and press Enter
+//   {"type_kept": "text"}                  same, but the page must not send it: the text stays in the input
 //   {"reload": true}                       reload; transcript and session id must survive
 //   {"outage": 3000}                       ask controlUrl to stop the Rasa server for 3 s
 //   {"expect_status": "regex"}             the status line (role=status) matches
@@ -130,6 +131,14 @@ async function runStep(page, step, timeout) {
     await input.fill(step.type);
     await input.press('Enter');
     await expectUserShown(page, step.type, timeout);
+  } else if (step.type_kept !== undefined) {
+    const input = page.locator('.lp-input');
+    const users = await page.locator(USER).count();
+    await input.fill(step.type_kept);
+    await input.press('Enter');
+    await sleep(500);
+    if ((await input.inputValue()) !== step.type_kept) throw new Error('the input lost or cut the text');
+    if ((await page.locator(USER).count()) !== users) throw new Error('the text was sent');
   } else if (step.reload) {
     const before = await storedSession(page);
     const count = await page.locator('.lp-msg').count();

@@ -72,6 +72,27 @@ def test_campaign_link_conversation_reload_and_outage(web, fake_rasa, control, r
     assert sent.count("Bent u er nog?") == 1
 
 
+def test_a_too_long_message_is_kept_with_a_note_not_cut(web, fake_rasa, region_id):
+    """Over 1,000 characters: a friendly note, the text stays in the box; shortened, it goes."""
+    long_text = "We zoeken al maanden naar monteurs en vinden ze niet. " * 25  # 1,350 characters
+    steps = [
+        {"open": f"/chat?regio={region_id}"},
+        {"expect_bot": "Waar loopt u tegenaan"},
+        {"type_kept": long_text.strip()},
+        {"expect_status": "1349 tekens; er passen er 1000 in één bericht"},
+        {"screenshot": "too-long-note.png"},
+        {"axe": True},
+        {"type": "We zoeken al maanden naar monteurs."},
+        {"expect_bot": "U schreef: We zoeken al maanden naar monteurs\\."},
+        {"expect_status": "^$"},
+    ]
+    result = run_scenario(web.url, steps)
+    assert result["ok"], _explain(result)
+    sent = [m["message"] for m in fake_rasa.messages()]
+    assert "We zoeken al maanden naar monteurs." in sent
+    assert not any(len(m) > 1000 for m in sent)
+
+
 def test_widget_on_region_site(web, fake_rasa, region_id):
     """One element + one script tag on another site; the site's ?bron= wins; bad values drop."""
     html = f"""<!doctype html><html lang="nl"><head><meta charset="utf-8">

@@ -34,8 +34,14 @@
     back: 'Weer verbonden. Je kunt verder waar je was.',
     queued: 'Wordt verstuurd zodra er weer verbinding is',
     imageAlt: 'Grafiek bij het antwoord van Leerpunt',
-    note: 'Wij geven niets door aan een coach zonder dat jij daar eerst ja op zegt.'
+    note: 'Wij geven niets door aan een coach zonder dat jij daar eerst ja op zegt.',
+    tooLong: function (n) {
+      return 'Je bericht is ' + n + ' tekens; er passen er ' + MAX_CHARS + ' in één bericht. ' +
+        'Maak het wat korter of stuur het in twee delen. Je tekst blijft staan.';
+    }
   };
+  // Longer messages are not cut off without a word: the box says so and keeps the text.
+  var MAX_CHARS = 1000;
   var STORE_PREFIX = 'leerpunt.chat.';
   var ID_RE = /^[a-z0-9_-]{1,40}$/;
   var SAFE_IMG = /^(data:image\/(png|jpeg|gif|webp);base64,|https:\/\/|http:\/\/|\/)/i;
@@ -181,6 +187,7 @@
     log.appendChild(typing);
 
     var status = el('p', 'lp-status');
+    status.id = uid + '-status';
     status.setAttribute('role', 'status');
 
     var form = el('form', 'lp-form');
@@ -192,7 +199,7 @@
     input.type = 'text';
     input.name = 'bericht';
     input.autocomplete = 'off';
-    input.maxLength = 1000;
+    input.setAttribute('aria-describedby', uid + '-status');
     input.placeholder = T.placeholder;
     input.setAttribute('enterkeyhint', 'send');
     var send = el('button', 'lp-send');
@@ -405,10 +412,27 @@
       });
     }
 
+    var tooLongShown = false;
+    function checkLength() {
+      var n = input.value.trim().length;
+      if (n > MAX_CHARS) {
+        setStatus(T.tooLong(n));
+        tooLongShown = true;
+        input.setAttribute('aria-invalid', 'true');
+      } else if (tooLongShown) {
+        setStatus('');
+        tooLongShown = false;
+        input.removeAttribute('aria-invalid');
+      }
+      return n <= MAX_CHARS;
+    }
+    input.addEventListener('input', checkLength);
+
     form.addEventListener('submit', function (ev) {
       ev.preventDefault();
       var text = input.value.trim();
       if (!text) return;
+      if (!checkLength()) { input.focus(); return; }
       input.value = '';
       userSays(text, text);
     });
