@@ -34,6 +34,7 @@ MATTERS_FROM = 0.5  # relative relevance from which a dimension matters for the 
 
 BUTTON_CONFIDENCE = 0.65  # one button answer with full weight
 TEXT_MATCH_CONFIDENCE = 0.35  # one free-text signal
+DIRECT_WEIGHT = 0.7  # a question this much about a dimension speaks about it directly
 _REST_SHARE = 0.25
 
 
@@ -59,12 +60,25 @@ class SignalHit:
 
 
 @dataclass(frozen=True)
+class Said:
+    """Something the entrepreneur said or chose that speaks directly about a dimension."""
+
+    kind: str  # 'button' (a chosen answer) | 'words' (their own words)
+    quote: str  # the button's label, or the words as typed
+    positive: bool
+
+
+@dataclass(frozen=True)
 class DimensionScore:
     dimension_id: str
     score: int | None
     level: str
     evidence: list[str] = field(default_factory=list)
     confidence: float = 0.0
+    # What the entrepreneur said or chose about this dimension itself: a button of a
+    # question mainly about it (weight >= DIRECT_WEIGHT) or their own words read for it.
+    # Only this may be claimed back to them as a strength or a weakness.
+    said: tuple[Said, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,12 +151,17 @@ class _Evidence:
     pulls: list[float] = field(default_factory=list)  # signed, -1..1
     confidences: list[float] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
+    said: list[Said] = field(default_factory=list)
 
-    def add(self, score: float, weight: float, confidence: float, quote: str) -> None:
+    def add(
+        self, score: float, weight: float, confidence: float, quote: str, said: Said | None = None
+    ) -> None:
         self.pulls.append((score - 50) / 50 * weight)
         self.confidences.append(confidence * weight)
         if quote not in self.quotes:
             self.quotes.append(quote)
+        if said is not None and weight >= DIRECT_WEIGHT and said not in self.said:
+            self.said.append(said)
 
     def score(self) -> int | None:
         if not self.pulls:
@@ -283,14 +302,16 @@ def score_profile(
                 for dim_id, value in opt.scores.items():
                     if dim_id in evidence:
                         quote = f"{q.text} → {opt.label}"
+                        chosen = Said("button", opt.label, value >= 50)
                         evidence[dim_id].add(
-                            value, q.dimensions.get(dim_id, 1.0), BUTTON_CONFIDENCE, quote
+                            value, q.dimensions.get(dim_id, 1.0), BUTTON_CONFIDENCE, quote, chosen
                         )
                 if ans.text is None or match_option(q, ans.text) == option_id:
                     continue
         if ans.text:
             for dim_id, hit in read_text(fw, ans.text, main_dimension(q)).items():
-                evidence[dim_id].add(hit.score, 1.0, hit.confidence, ans.text.strip())
+                words = Said("words", ans.text.strip(), hit.score > 50)
+                evidence[dim_id].add(hit.score, 1.0, hit.confidence, ans.text.strip(), words)
     dims: dict[str, DimensionScore] = {}
     for dim_id, ev in evidence.items():
         score = ev.score()
@@ -301,6 +322,7 @@ def score_profile(
             level_for(score),
             list(ev.quotes) if score is not None else [],
             confidence,
+            tuple(ev.said) if score is not None else (),
         )
     return Profile(dims, tuple(t for t in themes if t in fw.themes), company_size)
 
@@ -398,11 +420,21 @@ def _reason(
     return f"{lever.why.rstrip('.')}."
 
 
+def strong_points(profile: Profile) -> list[tuple[DimensionScore, Said]]:
+    """Dimensions scored 'sterk' that the entrepreneur's own words or choice back up,
+    best first, each with the positive thing they said. A score from a side effect of
+    another question (a button mainly about something else) is never claimed."""
+    out = []
+    for d in sorted(profile.dimensions.values(), key=lambda d: -(d.score or 0)):
+        backing = [s for s in d.said if s.positive]
+        if d.level == LEVEL_STRONG and backing:
+            out.append((d, backing[0]))
+    return out
+
+
 def strengths(fw: Framework, profile: Profile) -> list[str]:
-    """Dutch sentences on what already goes well (dimensions scored 'sterk'), best first."""
-    strong = [d for d in profile.dimensions.values() if d.level == LEVEL_STRONG]
-    strong.sort(key=lambda d: -(d.score or 0))
-    return [fw.dimensions[d.dimension_id].strong_text for d in strong]
+    """Dutch sentences on what already goes well, only where the entrepreneur said so."""
+    return [fw.dimensions[d.dimension_id].strong_text for d, _ in strong_points(profile)]
 
 
 # --------------------------------------------------------------------------- next question

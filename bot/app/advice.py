@@ -53,11 +53,20 @@ def advice_for(conv: Conversation) -> dict[str, Any]:
         "region": region,
         "themes": themes,
         "profile": profile,
-        "strengths": engine.strengths(fw, profile),
+        "strengths": [
+            strength_line(conv, d.dimension_id, said) for d, said in engine.strong_points(profile)
+        ],
         "levers": engine.rank_levers(fw, profile, themes, size, n=3),
         "story": stories[0] if stories else None,
         "instruments": instruments_for(region, themes, size)[:3],
     }
+
+
+def strength_line(conv: Conversation, dimension_id: str, said: engine.Said) -> str:
+    """What goes well, and the entrepreneur's own words or choice that show it."""
+    quote = said.quote if len(said.quote) <= 140 else said.quote[:137].rstrip() + "…"
+    key = "summary.you_chose" if said.kind == "button" else "summary.you_said"
+    return f"{content.framework().dimensions[dimension_id].strong_text} {content.say(conv, key, quote=quote)}"
 
 
 def chart_rows(profile: engine.Profile) -> list[tuple[str, int | None, str]]:

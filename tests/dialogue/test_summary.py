@@ -88,6 +88,28 @@ def test_summary_with_answers_in_a_region():
     assert set(offered) <= twente
 
 
+def test_each_strength_shows_what_the_entrepreneur_chose_or_said():
+    chat, replies = _advised_in_twente()
+    strengths = _message_starting(_summary(chat, replies), text_of(chat, "summary.strengths_title"))
+    bullets = strengths.split("\n")[1:]
+    assert bullets and all("(Je koos: “" in b or "(Je vertelde: “" in b for b in bullets), bullets
+    # "loopt mee met een ervaren collega" says nothing about an onboarding plan: not claimed
+    assert FW.dimensions["ontwikkelbeleid"].strong_text not in strengths
+
+
+def test_own_words_are_quoted_back_with_a_strength():
+    chat = to_questions(Chat())
+    said = "die loopt gewoon een paar weken mee met een van de oudere jongens, die leert het hem"
+    while (chat.pending or "").startswith("q_"):
+        if chat.pending == "q_nieuwe_mensen":
+            chat.say(said, intent="vertellen", confidence=0.9)
+        else:
+            chat.say(SKIP)
+    texts = [r.text for r in chat.turns[-1]]
+    strengths = [t for t in texts if t.startswith(text_of(chat, "summary.strengths_title"))]
+    assert strengths and f"(Je vertelde: “{said}”)" in strengths[0], texts
+
+
 def test_summary_is_counted_without_personal_data():
     _advised_in_twente()
 

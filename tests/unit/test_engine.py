@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,12 +13,14 @@ from bot.engine import (
     Answer,
     DimensionScore,
     Profile,
+    Said,
     detect_themes,
     level_for,
     next_question,
     rank_levers,
     score_profile,
     strengths,
+    strong_points,
 )
 from bot.framework import load_framework
 
@@ -254,8 +258,34 @@ def test_rank_levers_returns_n_distinct_levers_with_a_reason():
 
 def test_strengths_name_what_goes_well():
     profile = _profile({"leren_van_elkaar": 90, "eigen_regie": 40})
-    assert strengths(FW, profile) == [FW.dimensions["leren_van_elkaar"].strong_text]
+    said = Said("button", "Ja, dat gebeurt vanzelf", True)
+    backed = Profile(
+        {
+            **profile.dimensions,
+            "leren_van_elkaar": replace(profile.dimensions["leren_van_elkaar"], said=(said,)),
+        }
+    )
+    assert strengths(FW, backed) == [FW.dimensions["leren_van_elkaar"].strong_text]
     assert strengths(FW, _profile({})) == []
+
+
+def test_a_strength_is_claimed_only_from_what_the_entrepreneur_said_or_chose():
+    # 90 on a dimension that no answer spoke about directly: not claimed
+    assert strengths(FW, _profile({"leren_van_elkaar": 90})) == []
+    # a button mainly about another dimension raises this one's score, but is no claim
+    q = FW.questions["q_nieuwe_mensen"]  # leren_van_elkaar 1.0, ontwikkelbeleid 0.6
+    profile = score_profile(FW, [], [Answer(q.id, "vast_plan")])
+    assert profile.dimensions["ontwikkelbeleid"].level == "sterk"
+    assert profile.dimensions["ontwikkelbeleid"].said == ()
+    assert [d.dimension_id for d, _ in strong_points(profile)] == []
+    # the question's own dimension, by button or by own words, is
+    chosen = score_profile(FW, [], [Answer(q.id, "meelopen")])
+    [(dim, said)] = strong_points(chosen)
+    assert (dim.dimension_id, said.kind, said.quote) == (
+        "leren_van_elkaar",
+        "button",
+        "Loopt mee met een ervaren collega",
+    )
 
 
 # --------------------------------------------------------------------------- themes
