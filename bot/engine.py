@@ -379,6 +379,7 @@ def rank_levers(
         ranked.append((total, -order, lever.id, driver or ""))
     ranked.sort(reverse=True)
     out = []
+    used: set[str] = set()  # what earlier reasons referred to: each lever gets its own
     for _, _, lever_id, driver in ranked[:n]:
         lever = fw.levers[lever_id]
         steps = [s for s in lever.steps if size is None or size in s.sizes] or list(lever.steps)
@@ -386,7 +387,7 @@ def rank_levers(
             LeverAdvice(
                 lever.id,
                 lever.label,
-                _reason(fw, profile, themes, lever_id, driver),
+                _reason(fw, profile, themes, lever_id, driver, used),
                 steps[:steps_per_lever],
             )
         )
@@ -398,24 +399,37 @@ def _lower_first(text: str) -> str:
 
 
 def _reason(
-    fw: Framework, profile: Profile, themes: Sequence[str], lever_id: str, driver: str
+    fw: Framework,
+    profile: Profile,
+    themes: Sequence[str],
+    lever_id: str,
+    driver: str,
+    used: set[str] | None = None,
 ) -> str:
+    """Why this lever: a weakness the entrepreneur showed (their words or choice), else
+    the worry they told; never one an earlier lever's reason already named."""
+    used = set() if used is None else used
     lever = fw.levers[lever_id]
     why = _lower_first(lever.why.rstrip("."))
-    # Prefer the weakest known dimension this lever works on.
+    # The weakest dimension this lever works on that the entrepreneur spoke about.
     weak = [
         (ds, ds.score)
         for ds in (profile.dimensions[d] for d in lever.dimensions if d in profile.dimensions)
-        if ds.score is not None and ds.level != LEVEL_STRONG
+        if ds.score is not None
+        and ds.level != LEVEL_STRONG
+        and any(not s.positive for s in ds.said)
+        and ds.dimension_id not in used
     ]
     if weak:
         worst, _ = max(
             weak, key=lambda pair: lever.dimensions[pair[0].dimension_id] * (100 - pair[1])
         )
+        used.add(worst.dimension_id)
         return f"Je gaf aan dat {fw.dimensions[worst.dimension_id].weak_phrase.rstrip('.')}: {why}."
-    known_themes = [t for t in (themes or profile.themes) if t in fw.themes]
+    known_themes = [t for t in (themes or profile.themes) if t in fw.themes and t not in used]
     if known_themes:
         best = max(known_themes, key=lambda t: fw.themes[t].dimensions.get(driver, 0.0))
+        used.add(best)
         return f"Past bij wat je vertelde over {fw.themes[best].about}: {why}."
     return f"{lever.why.rstrip('.')}."
 

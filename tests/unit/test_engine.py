@@ -224,10 +224,30 @@ def _profile(scores: dict[str, int]) -> Profile:
 
 
 def test_weak_onboarding_policy_ranks_a_policy_lever_first():
-    profile = _profile({d: 85 for d in FW.dimensions} | {"ontwikkelbeleid": 15})
+    unsaid = _profile({d: 85 for d in FW.dimensions} | {"ontwikkelbeleid": 15})
+    said = Said("words", "ze moeten het maar zelf uitzoeken, een plan hebben we niet", False)
+    profile = Profile(
+        {
+            **unsaid.dimensions,
+            "ontwikkelbeleid": replace(unsaid.dimensions["ontwikkelbeleid"], said=(said,)),
+        }
+    )
     advice = rank_levers(FW, profile, ["inwerken"], company_size=12)
     assert advice[0].lever_id in {"meerjarig_beleid", "leervoorzieningen"}
     assert FW.dimensions["ontwikkelbeleid"].weak_phrase in advice[0].reason
+    # the same low score that nobody said anything about is not claimed as a weakness
+    plain = rank_levers(FW, unsaid, ["inwerken"], company_size=12)
+    assert plain[0].lever_id == advice[0].lever_id
+    assert not any(a.reason.startswith("Je gaf aan") for a in plain)
+
+
+def test_each_lever_has_its_own_reason():
+    said = Said("button", "Nauwelijks, ieder doet zijn ding", False)
+    base = _profile({d: 20 for d in FW.dimensions})
+    profile = Profile({d: replace(s, said=(said,)) for d, s in base.dimensions.items()})
+    for themes in ([], ["inwerken"], ["personeelstekort", "behoud"]):
+        reasons = [a.reason for a in rank_levers(FW, profile, themes, n=3)]
+        assert len(set(reasons)) == 3, reasons
 
 
 @pytest.mark.parametrize(
