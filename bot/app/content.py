@@ -13,6 +13,7 @@ from typing import Any
 from bot import sectors, settings
 from bot.framework import Framework, Question, load_framework
 from bot.handoff.consent import retention_days
+from bot.headcount import size_class
 from bot.regions import (
     Coach,
     Region,
@@ -86,8 +87,12 @@ def _questions(region_id: str) -> dict[str, Question]:
 
 
 def question_text(conv: Conversation, question: Question) -> str:
+    """The region's wording if it has one, else the wording that fits the firm's size and sector."""
     override = _texts(region_of(conv).id).get(f"questions.{question.id}.text")
-    return override or question.text
+    if override:
+        return override
+    sector = sector_of(conv)
+    return question.text_for(size_class(conv.company_size), sector.id if sector else None)
 
 
 @lru_cache(maxsize=1)
@@ -98,10 +103,15 @@ def all_question_ids() -> frozenset[str]:
     return frozenset(ids)
 
 
-def coach_of(conv: Conversation) -> Coach | None:
-    """The region's coach for this firm's sector (the sector slot holds its Dutch label)."""
+def sector_of(conv: Conversation) -> sectors.Sector | None:
+    """The firm's sector (the sector slot holds its Dutch label, or the owner's own words)."""
     label = conv.get("sector")
-    sector = sectors.detect_sector(label) if label and label != UNKNOWN else None
+    return sectors.detect_sector(label) if label and label != UNKNOWN else None
+
+
+def coach_of(conv: Conversation) -> Coach | None:
+    """The region's coach for this firm's sector."""
+    sector = sector_of(conv)
     return coach_for(region_of(conv), sector.id if sector else None)
 
 

@@ -85,6 +85,20 @@ class AnswerOption:
 
 
 @dataclass(frozen=True)
+class QuestionVariant:
+    """Other wording of a question for firms of these sizes and/or sectors (ids)."""
+
+    text: str
+    sizes: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+
+    def fits(self, size_class: str | None, sector_id: str | None) -> bool:
+        return (not self.sizes or size_class in self.sizes) and (
+            not self.sectors or sector_id in self.sectors
+        )
+
+
+@dataclass(frozen=True)
 class Question:
     """A question in the entrepreneur's words; ``dimensions`` maps id to how much it tells."""
 
@@ -92,9 +106,15 @@ class Question:
     text: str
     dimensions: Mapping[str, float]
     options: tuple[AnswerOption, ...]
+    variants: tuple[QuestionVariant, ...] = ()
 
     def option(self, option_id: str) -> AnswerOption | None:
         return next((o for o in self.options if o.id == option_id), None)
+
+    def text_for(self, size_class: str | None, sector_id: str | None) -> str:
+        """The wording that fits the firm: the first fitting variant, else ``text``
+        ("een leidinggevende" means nothing in a firm of four, "een klus" nothing in a salon)."""
+        return next((v.text for v in self.variants if v.fits(size_class, sector_id)), self.text)
 
 
 @dataclass(frozen=True)
@@ -214,6 +234,12 @@ def _build_questions(data: list) -> list[Question]:
                     o["id"], o["label"].strip(), dict(o["scores"]), tuple(o.get("also", ()))
                 )
                 for o in q["options"]
+            ),
+            variants=tuple(
+                QuestionVariant(
+                    v["text"].strip(), tuple(v.get("sizes", ())), tuple(v.get("sectors", ()))
+                )
+                for v in q.get("variants", ())
             ),
         )
         for q in data

@@ -696,3 +696,25 @@ def test_a_skip_the_bot_decides_is_worded_differently_from_one_asked_for():
     )
     chat.say("sla over", intent="weet_niet")
     assert text_of(chat, "answer.skip_ack") in chat.said
+
+
+def test_questions_fit_a_small_salon():
+    """A salon of four is not asked about "een leidinggevende" or "een klus"."""
+    chat = to_questions(
+        Chat(), "behoud", size="we zijn met z'n vieren", sector="kapsalon", place="Zwolle"
+    )
+    asked = {}
+    while (chat.pending or "").startswith("q_"):
+        asked[chat.pending] = chat.turns[-1][-1].text
+        chat.say(SKIP)
+    assert {"q_gesprekken", "q_zelf_aanpakken"} <= set(asked)  # the two with other wording
+    assert not any("leidinggevende" in q or "klus" in q for q in asked.values()), asked
+
+
+def test_a_bigger_installer_keeps_the_default_wording():
+    q = FW.questions["q_gesprekken"]
+    chat = to_questions(Chat(), "behoud", size="35", sector="installatiebedrijf", place="Zwolle")
+    assert q.text_for("klein", "installatietechniek") == q.text
+    assert content.question_text(conversation_of(chat), q) == q.text
+    four = to_questions(Chat(), "behoud", size="4", sector="installatiebedrijf", place="Zwolle")
+    assert "leidinggevende" not in content.question_text(conversation_of(four), q)

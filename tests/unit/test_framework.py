@@ -229,3 +229,24 @@ def test_docs_questions_md_is_up_to_date():
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_question_variants_fit_size_and_sector():
+    q = load_framework().questions["q_gesprekken"]
+    assert "leidinggevende" in q.text
+    assert "leidinggevende" not in q.text_for("micro", None)
+    assert q.text_for("klein", None) == q.text_for(None, None) == q.text
+
+
+def test_a_variant_with_an_unknown_size_or_without_a_condition_is_reported(fw_dir: Path):
+    def bad_size(data):
+        data["questions"][0]["variants"] = [{"text": "Hoe gaat dat?", "sizes": ["piepklein"]}]
+
+    _edit(fw_dir / "questions.yml", bad_size)
+    assert any("variants" in path for _, path, _ in _problems(fw_dir))
+
+    def no_condition(data):
+        data["questions"][0]["variants"] = [{"text": "Hoe gaat dat?"}]
+
+    _edit(fw_dir / "questions.yml", no_condition)
+    assert any("variants" in path for _, path, _ in _problems(fw_dir))
