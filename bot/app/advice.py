@@ -8,6 +8,7 @@ from typing import Any
 
 from bot import chart, engine
 from bot.framework import Story
+from bot.headcount import size_class
 from bot.regions import RegionStory, instruments_for
 from bot.understanding import service as understanding
 
@@ -44,11 +45,6 @@ def advice_for(conv: Conversation) -> dict[str, Any]:
     profile = engine.score_profile(
         fw, themes, engine_answers(conv), size, questions, read_text=understanding.score_answer
     )
-    stories: list[RegionStory | Story] = [
-        s for s in region.stories if not s.themes or set(s.themes) & set(themes)
-    ]
-    if not stories:
-        stories = [s for t in themes for s in fw.stories_for(t)] or list(fw.stories[:1])
     return {
         "region": region,
         "themes": themes,
@@ -57,9 +53,34 @@ def advice_for(conv: Conversation) -> dict[str, Any]:
             strength_line(conv, d.dimension_id, said) for d, said in engine.strong_points(profile)
         ],
         "levers": engine.rank_levers(fw, profile, themes, size, n=3),
-        "story": stories[0] if stories else None,
+        "story": story_for(conv, themes),
         "instruments": instruments_for(region, themes, size)[:3],
     }
+
+
+def story_for(conv: Conversation, themes: list[str]) -> RegionStory | Story | None:
+    """The peer story closest to this firm: the region's own story about one of the
+    themes first (a neighbour's story beats a national one), else the framework's story
+    with the most themes in common, then the same sector, then the same size class."""
+    fw = content.framework()
+    region = content.region_of(conv)
+    local = [s for s in region.stories if not s.themes or set(s.themes) & set(themes)]
+    if local:
+        return max(local, key=lambda s: len(set(s.themes) & set(themes)))
+    sector = content.sector_of(conv)
+    size = size_class(conv.company_size)
+    candidates = [s for s in fw.stories if set(s.themes) & set(themes)] or list(fw.stories)
+    if not candidates:
+        return None
+
+    def fit(story: Story) -> tuple[int, bool, bool]:
+        return (
+            len(set(story.themes) & set(themes)),
+            sector is not None and story.sector == sector.id,
+            size is not None and story.size == size,
+        )
+
+    return max(candidates, key=fit)  # max keeps the first of equals: the file's order
 
 
 def strength_line(conv: Conversation, dimension_id: str, said: engine.Said) -> str:
@@ -75,15 +96,17 @@ def chart_rows(profile: engine.Profile) -> list[tuple[str, int | None, str]]:
 
 
 def summary(conv: Conversation) -> list[Reply]:
-    """The first answer as chat messages."""
+    """The first answer as at most four chat messages, short enough to scan on a phone:
+    what goes well, the levers with a first step, the chart, a peer's story with the
+    region's offer."""
     advice = advice_for(conv)
     say = lambda key, **kw: content.say(conv, key, **kw)  # noqa: E731
-    out = [Reply(say("summary.intro"))]
     if advice["strengths"]:
         lines = "\n".join(f"• {s}" for s in advice["strengths"][:3])
-        out.append(Reply(f"{say('summary.strengths_title')}\n{lines}"))
+        opening = f"{say('summary.intro')}\n\n{say('summary.strengths_title')}\n{lines}"
     else:
-        out.append(Reply(say("summary.no_strengths")))
+        opening = f"{say('summary.intro')}\n\n{say('summary.no_strengths')}"
+    out = [Reply(opening)]
     lever_lines = []
     for i, lever in enumerate(advice["levers"], 1):
         step = lever.steps[0].text if lever.steps else ""
@@ -98,13 +121,16 @@ def summary(conv: Conversation) -> list[Reply]:
         )
     except Exception:  # the advice stands without the picture
         logger.exception("profile chart failed")
+    closing = []
     story = advice["story"]
     if story is not None:
-        out.append(Reply(f"{say('summary.story_title')}\n{story.title}: {story.text}"))
+        closing.append(f"{say('summary.story_title')}\n{story.title}: {story.text}")
     if advice["instruments"]:
         instrument_lines = [
             f"• {i.name}: {i.description}" + (f" ({i.link})" if i.link else "")
             for i in advice["instruments"]
         ]
-        out.append(Reply(say("summary.region_title") + "\n" + "\n".join(instrument_lines)))
+        closing.append(say("summary.region_title") + "\n" + "\n".join(instrument_lines))
+    if closing:
+        out.append(Reply("\n\n".join(closing)))
     return out

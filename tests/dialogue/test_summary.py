@@ -35,7 +35,7 @@ def _advised_in_twente() -> tuple[Chat, list[Reply]]:
 def _summary(chat: Chat, replies: list[Reply]) -> list[Reply]:
     """The summary's messages within a turn: from its intro up to the coach offer."""
     intro = text_of(chat, "summary.intro")
-    starts = [i for i, r in enumerate(replies) if r.text == intro]
+    starts = [i for i, r in enumerate(replies) if r.text.split("\n")[0] == intro]
     assert len(starts) == 1, [r.text for r in replies]
     out = replies[starts[0] :]
     for i, reply in enumerate(out):
@@ -44,8 +44,24 @@ def _summary(chat: Chat, replies: list[Reply]) -> list[Reply]:
     return out
 
 
+def _before_coach_offer(chat: Chat, replies: list[Reply]) -> list[Reply]:
+    """The summary's messages before the coach is offered (or the desk pointed to)."""
+    starts = (text_of(chat, "coach_offer")[:25], text_of(chat, "coach_offer.no_coach")[:25])
+    out = []
+    for reply in replies:
+        if reply.text.startswith(starts):
+            break
+        out.append(reply)
+    return out
+
+
+def _blocks(replies: list[Reply]) -> list[str]:
+    """The summary's parts (a message may hold several, separated by a blank line)."""
+    return [block for r in replies for block in r.text.split("\n\n")]
+
+
 def _message_starting(replies: list[Reply], title: str) -> str:
-    found = [r.text for r in replies if r.text.startswith(title)]
+    found = [block for block in _blocks(replies) if block.startswith(title)]
     assert len(found) == 1, (
         f"expected one message starting with {title!r}, got {[r.text for r in replies]}"
     )
@@ -57,7 +73,8 @@ def test_summary_with_answers_in_a_region():
     summary = _summary(chat, replies)
 
     assert chat.slots["summary_shown"] is True
-    assert summary[0].text == text_of(chat, "summary.intro")
+    assert _blocks(summary)[0] == text_of(chat, "summary.intro")
+    assert len(_before_coach_offer(chat, summary)) <= 4  # short enough to scan on a phone
 
     # the answers about learning from each other were strong: that is what goes well
     strengths = _message_starting(summary, text_of(chat, "summary.strengths_title"))
@@ -105,7 +122,7 @@ def test_own_words_are_quoted_back_with_a_strength():
             chat.say(said, intent="vertellen", confidence=0.9)
         else:
             chat.say(SKIP)
-    texts = [r.text for r in chat.turns[-1]]
+    texts = _blocks(chat.turns[-1])
     strengths = [t for t in texts if t.startswith(text_of(chat, "summary.strengths_title"))]
     assert strengths and f"(Je vertelde: “{said}”)" in strengths[0], texts
 
@@ -130,7 +147,8 @@ def test_summary_without_answers_says_so_and_shows_the_national_offer():
     answer_questions(chat)  # and no answers
     summary = _summary(chat, chat.turns[-1])
 
-    texts = [r.text for r in summary]
+    texts = _blocks(summary)
+    assert len(_before_coach_offer(chat, summary)) <= 4
     assert text_of(chat, "summary.no_strengths") in texts
     assert not any(t.startswith(text_of(chat, "summary.strengths_title")) for t in texts)
     assert "\n".join(texts).count("Eerste stap:") >= 1
@@ -154,3 +172,36 @@ def test_summary_stands_without_the_chart(monkeypatch):
     assert "\n".join(r.text for r in summary).count("Eerste stap:") == 3
     assert chat.slots["summary_shown"] is True
     assert chat.phase == "consent"  # and the conversation goes on to the coach offer
+
+
+def _story(themes: list[str], sector_label: str | None, size: int | None, region: str):
+    from bot.app.advice import story_for
+    from bot.app.state import Conversation
+
+    conv = Conversation(
+        {"themes": themes, "sector": sector_label, "company_size": size, "region": region}
+    )
+    return story_for(conv, themes)
+
+
+def test_story_is_about_the_worry_and_from_the_same_sector_when_there_is_one():
+    from bot.sectors import load_sectors
+
+    labels = {s.id: s.label for s in load_sectors()}
+    for theme in FW.themes:
+        stories = FW.stories_for(theme)
+        assert stories, f"no story for {theme}"
+        for wanted in stories:
+            if wanted.sector not in labels:
+                continue
+            got = _story([theme], labels[wanted.sector], None, "landelijk")
+            assert theme in got.themes
+            assert got.sector == wanted.sector, (theme, wanted.id, got.id)
+
+
+def test_a_regions_own_story_comes_first():
+    region = content.regions().get("twente")
+    local = [s for s in region.stories if s.themes]
+    assert local, "twente has a story of its own"
+    theme = local[0].themes[0]
+    assert _story([theme], None, None, "twente").id in {s.id for s in local}
