@@ -98,14 +98,15 @@ def chart_rows(profile: engine.Profile) -> list[tuple[str, int | None, str]]:
 def summary(conv: Conversation) -> list[Reply]:
     """The first answer as at most four chat messages, short enough to scan on a phone:
     what goes well, the levers with a first step, the chart, a peer's story with the
-    region's offer."""
+    region's offer. Parts of one message are joined by a single newline: Rasa's socket.io
+    channel sends each blank-line-separated part as a message of its own."""
     advice = advice_for(conv)
     say = lambda key, **kw: content.say(conv, key, **kw)  # noqa: E731
     if advice["strengths"]:
         lines = "\n".join(f"• {s}" for s in advice["strengths"][:3])
-        opening = f"{say('summary.intro')}\n\n{say('summary.strengths_title')}\n{lines}"
+        opening = f"{say('summary.intro')}\n{say('summary.strengths_title')}\n{lines}"
     else:
-        opening = f"{say('summary.intro')}\n\n{say('summary.no_strengths')}"
+        opening = f"{say('summary.intro')}\n{say('summary.no_strengths')}"
     out = [Reply(opening)]
     lever_lines = []
     for i, lever in enumerate(advice["levers"], 1):
@@ -132,5 +133,5 @@ def summary(conv: Conversation) -> list[Reply]:
         ]
         closing.append(say("summary.region_title") + "\n" + "\n".join(instrument_lines))
     if closing:
-        out.append(Reply("\n\n".join(closing)))
+        out.append(Reply("\n".join(closing)))
     return out

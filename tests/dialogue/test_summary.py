@@ -55,13 +55,34 @@ def _before_coach_offer(chat: Chat, replies: list[Reply]) -> list[Reply]:
     return out
 
 
-def _blocks(replies: list[Reply]) -> list[str]:
-    """The summary's parts (a message may hold several, separated by a blank line)."""
-    return [block for r in replies for block in r.text.split("\n\n")]
+SUMMARY_PARTS = (
+    "summary.intro",
+    "summary.strengths_title",
+    "summary.no_strengths",
+    "summary.levers_title",
+    "summary.story_title",
+    "summary.region_title",
+)
+
+
+def _blocks(replies: list[Reply], *titles: str) -> list[str]:
+    """The summary's parts: a message may hold several, each starting on a line of its own
+    with one of the summary's titles. No part is separated by a blank line (socket.io
+    would send it as a message of its own)."""
+    starts = tuple(FW.texts[key].split("{")[0].strip()[:20] for key in SUMMARY_PARTS) + titles
+    blocks: list[str] = []
+    for reply in replies:
+        assert "\n\n" not in reply.text, reply.text
+        for line in reply.text.split("\n"):
+            if line.startswith(starts) or not blocks:
+                blocks.append(line)
+            else:
+                blocks[-1] += "\n" + line
+    return blocks
 
 
 def _message_starting(replies: list[Reply], title: str) -> str:
-    found = [block for block in _blocks(replies) if block.startswith(title)]
+    found = [block for block in _blocks(replies, title) if block.startswith(title)]
     assert len(found) == 1, (
         f"expected one message starting with {title!r}, got {[r.text for r in replies]}"
     )
