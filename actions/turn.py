@@ -78,6 +78,11 @@ class ActionTurn(Action):
         for reply in replies:
             kwargs: dict[str, Any] = {"buttons": reply.buttons} if reply.buttons else {}
             if reply.image:
-                kwargs["image"] = reply.image
+                # As custom data, so that the alt text and the caption travel with the image
+                # (Rasa's own image message has room for neither); the page shows one bubble.
+                # Rasa's socket.io channel emits a custom message's keys as arguments: "data".
+                data = {"image": reply.image, "alt": reply.alt or reply.text, "caption": reply.text}
+                dispatcher.utter_message(json_message={"data": data}, **kwargs)
+                continue
             dispatcher.utter_message(text=reply.text, **kwargs)
         return [SlotSet(slot, value) for slot, value in conv.changes(ids).items()]

@@ -36,55 +36,98 @@ def profile_chart_png(dimensions: Sequence[tuple[str, int | None, str]]) -> byte
     return _render(tuple((str(label), score, str(level)) for label, score, level in dimensions))
 
 
+# Drawn for a phone: the chat shows the image about 280 px wide on a 360 px screen, so
+# every text is at least 28 px in the 640 px image (12 px or more as shown).
+WIDTH_PX = 640
+TEXT_PT = 21  # 29 px at 100 dpi
+TITLE = "Jouw bedrijf op acht punten"
+LEGEND = (("sterk", "sterk"), ("op weg", "op weg"), ("aandachtspunt", "aandachtspunt"))
+ROW_PX = 118  # label, its bar right under it, then clear space before the next label
+
+
+def alt_text(dimensions: Sequence[tuple[str, int | None, str]]) -> str:
+    """What the chart shows, in words: each dimension with its level."""
+    parts = [
+        f"{label}: {UNKNOWN_TEXT if score is None else LEVEL_TEXT.get(level, level)}"
+        for label, score, level in dimensions
+    ]
+    return f"{TITLE}. " + "; ".join(parts) + "."
+
+
 @lru_cache(maxsize=32)
 def _render(rows: tuple[tuple[str, int | None, str], ...]) -> bytes:
     # Cached: rendering takes ~0.2 s and the same profile is drawn for chat, mail and resends.
-    height = 0.95 * max(1, len(rows)) + 0.8
-    fig = Figure(figsize=(6.4, height), dpi=100)
-    ax = fig.add_axes((0.03, 0.02, 0.94, 0.96))
+    n = max(1, len(rows))
+    head_px, foot_px = 118, 24
+    height_px = head_px + ROW_PX * n + foot_px
+    fig = Figure(figsize=(WIDTH_PX / 100, height_px / 100), dpi=100)
+    # One data unit per row; the axes span the rows, the head holds title and legend.
+    ax = fig.add_axes((0.03, foot_px / height_px, 0.94, ROW_PX * n / height_px))
     ax.set_xlim(0, 100)
-    ax.set_ylim(len(rows) + 0.05, -0.85)
+    ax.set_ylim(n - 0.5, -0.5)
     ax.axis("off")
+    fig.text(
+        0.03,
+        1 - 14 / height_px,
+        TITLE,
+        fontsize=TEXT_PT + 2,
+        fontweight="bold",
+        va="top",
+        ha="left",
+        color="#212121",
+    )
+    x = 0.03
+    for level, text in LEGEND:  # one line: a coloured square before each level's name
+        fig.text(
+            x,
+            1 - 70 / height_px,
+            "■",
+            fontsize=TEXT_PT,
+            va="top",
+            ha="left",
+            color=LEVEL_COLOURS[level],
+        )
+        fig.text(
+            x + 0.05,
+            1 - 70 / height_px,
+            text,
+            fontsize=TEXT_PT,
+            va="top",
+            ha="left",
+            color="#212121",
+        )
+        x += 0.1 + 0.026 * len(text)
     for i, (label, score, level) in enumerate(rows):
-        title = textwrap.shorten(str(label), width=42, placeholder="…")
-        ax.text(0, i - 0.42, title, fontsize=15, va="bottom", ha="left", color="#212121")
-        ax.barh(i, 100, height=0.42, color="#eeeeee", align="center")
+        title = textwrap.shorten(str(label), width=34, placeholder="…")
+        ax.text(0, i - 0.1, title, fontsize=TEXT_PT, va="bottom", ha="left", color="#212121")
+        ax.barh(i + 0.17, 100, height=0.4, color="#eeeeee", align="center")
         if score is None:
             ax.text(
                 2,
-                i,
+                i + 0.17,
                 UNKNOWN_TEXT,
-                fontsize=13,
+                fontsize=TEXT_PT - 1,
                 va="center",
                 ha="left",
-                color="#616161",
+                color="#555555",
                 style="italic",
             )
             continue
         value = max(0, min(100, int(score)))
         colour = LEVEL_COLOURS.get(level, LEVEL_COLOURS["op weg"])
-        ax.barh(i, value, height=0.42, color=colour, align="center")
-        caption = f"{value}  {LEVEL_TEXT.get(level, '')}".strip()
-        inside = value >= 55
+        ax.barh(i + 0.17, value, height=0.4, color=colour, align="center")
+        caption = f"{value} {LEVEL_TEXT.get(level, '')}".strip()
+        inside = value >= 60
         ax.text(
             value - 2 if inside else value + 2,
-            i,
+            i + 0.17,
             caption,
-            fontsize=13,
+            fontsize=TEXT_PT - 1,
             va="center",
             ha="right" if inside else "left",
             color="white" if inside and level != "op weg" else "#212121",
             fontweight="bold",
         )
-    ax.text(
-        100,
-        len(rows) - 0.2,
-        "score van 0 tot 100",
-        fontsize=11,
-        va="top",
-        ha="right",
-        color="#616161",
-    )
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None}, facecolor="white")
     return _optimise(buffer.getvalue())

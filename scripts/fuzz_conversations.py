@@ -113,7 +113,7 @@ class Fuzzer:
             texts = [normalise(r.get("text") or "") for r in replies]
             res.transcript.append((message, texts))
             user_turn = i  # replies after the opening message
-            if not any(texts) and not any(r.get("image") for r in replies):
+            if not any(texts) and not any(r.get("image") or r.get("custom") for r in replies):
                 res.flags.append(("no_reply", f"turn {i}: {message!r}"))
             dup = [t for t, c in Counter(t for t in texts if t).items() if c > 1]
             if dup:

@@ -114,10 +114,12 @@ def summary(conv: Conversation) -> list[Reply]:
         lever_lines.append(f"{i}. {lever.label}: {lever.reason}\n   Eerste stap: {step}")
     out.append(Reply(f"{say('summary.levers_title')}\n" + "\n".join(lever_lines)))
     try:
+        rows = chart_rows(advice["profile"])
         out.append(
             Reply(
                 say("summary.chart_caption"),
-                image=chart.chart_data_uri(chart_rows(advice["profile"])),
+                image=chart.chart_data_uri(rows),
+                alt=chart.alt_text(rows),
             )
         )
     except Exception:  # the advice stands without the picture

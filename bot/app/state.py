@@ -200,6 +200,7 @@ class Reply:
     text: str
     buttons: list[dict] = field(default_factory=list)
     image: str | None = None
+    alt: str | None = None  # what the image shows, in words (screen readers, no images)
 
 
 def button(title: str, payload: str) -> dict:

@@ -176,6 +176,7 @@ def run_scenario(
     control_url: str | None = None,
     widget: bool = False,
     timeout: float = 180.0,
+    viewport: dict | None = None,
 ) -> dict:
     """Run ``steps`` in Chromium; return the driver's JSON result (``ok``, ``error``, ...)."""
     scenario = {
@@ -185,6 +186,8 @@ def run_scenario(
         "controlUrl": control_url,
         "widget": widget,
     }
+    if viewport:
+        scenario["viewport"] = viewport
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
         json.dump(scenario, fh)
         path = fh.name

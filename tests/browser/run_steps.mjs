@@ -23,6 +23,11 @@
 //   {"expect_user_pending": true}          the last user message waits to be sent
 //   {"expect_html_excludes": "text"}       the page's HTML does not contain text
 //   {"expect_bot_count": "regex", "count": n}  exactly n bot messages match (after a 1.5 s settle)
+//   {"expect_bubbles_between": {"from": "regex", "to": "regex", "max": n}}
+//                                          at most n bot messages from the first matching `from`
+//                                          up to (not counting) the first matching `to` after it
+//   {"expect_image_text_px": {"min": 12, "drawn_px": 28}}  the last bot image is shown so large
+//                                          that text drawn drawn_px high in it is at least min px
 //   {"axe": true}                          axe-core WCAG 2.1 A/AA: no serious or critical
 //   {"screenshot": "name.png"}             saved under artifactsDir
 import { readFileSync, mkdirSync } from 'node:fs';
@@ -139,6 +144,21 @@ async function runStep(page, step, timeout) {
     await sleep(500);
     if ((await input.inputValue()) !== step.type_kept) throw new Error('the input lost or cut the text');
     if ((await page.locator(USER).count()) !== users) throw new Error('the text was sent');
+  } else if (step.expect_bubbles_between !== undefined) {
+    const { from, to, max } = step.expect_bubbles_between;
+    const all = await botTexts(page);
+    const start = all.findIndex((t) => new RegExp(from).test(t));
+    if (start < 0) throw new Error(`no bot message matches /${from}/`);
+    const end = all.findIndex((t, i) => i > start && new RegExp(to).test(t));
+    if (end < 0) throw new Error(`no bot message after /${from}/ matches /${to}/`);
+    if (end - start > max) throw new Error(`${end - start} bot messages from /${from}/ to /${to}/, at most ${max}`);
+  } else if (step.expect_image_text_px !== undefined) {
+    const { min, drawn_px: drawn } = step.expect_image_text_px;
+    const img = page.locator(`${BOT} img`).last();
+    await img.waitFor({ timeout });
+    const size = await img.evaluate((el) => ({ shown: el.getBoundingClientRect().width, natural: el.naturalWidth }));
+    const px = drawn * size.shown / size.natural;
+    if (!(px >= min)) throw new Error(`image text shown at ${px.toFixed(1)} px (image ${size.natural} px shown ${size.shown.toFixed(0)} px), at least ${min}`);
   } else if (step.reload) {
     const before = await storedSession(page);
     const count = await page.locator('.lp-msg').count();

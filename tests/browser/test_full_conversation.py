@@ -130,3 +130,34 @@ def test_polite_no_at_the_consent_and_a_question_afterwards(browser_ready, stack
     assert result["ok"], f"{result['error']} at step {result['failedStep']}"
     outbox = HandoffOutbox(stack.env["LEERPUNT_DATABASE_URL"])
     assert outbox.references_for_conversation(result["sessionIds"][0]) == []
+
+
+def test_summary_on_a_phone(browser_ready, stack, tmp_path):
+    """At 360x740: the summary before the coach offer is at most four messages, the chart's
+    smallest text shows at 12 px or more, its alt text names each level; no axe findings."""
+    web = WebServer(stack.rasa_url, tmp_path, env=stack.env)
+    intake = full_conversation()
+    intake = intake[: intake.index({"expect_image": "."})]
+    try:
+        steps = [
+            {"open": f"/chat?regio={REGION}&bron={SOURCE}"},
+            *intake,
+            {
+                "expect_image": r"^Jouw bedrijf op acht punten\. .+: (sterk|op weg|aandachtspunt|nog onbekend);"
+            },
+            {"expect_bot": "Zullen we er een Twentse collega bij halen"},
+            {
+                "expect_bubbles_between": {
+                    "from": "eerste beeld",
+                    "to": "Wil je hier verder over praten",
+                    "max": 4,
+                }
+            },
+            {"expect_image_text_px": {"min": 12, "drawn_px": 28}},
+            {"axe": True},
+            {"screenshot": "summary-phone-360.png"},
+        ]
+        result = run_scenario(web.url, steps, timeout=300, viewport={"width": 360, "height": 740})
+    finally:
+        web.close()
+    assert result["ok"], f"{result['error']} at step {result['failedStep']}"

@@ -197,6 +197,13 @@ def start_stack(tmp: Path) -> Stack:
     return stack
 
 
+def image_of(reply: dict) -> str:
+    """The image a reply carries (the chart comes as custom data with its alt text)."""
+    custom = reply.get("custom") if isinstance(reply.get("custom"), dict) else {}
+    data = custom.get("data") if isinstance(custom.get("data"), dict) else {}
+    return reply.get("image") or data.get("image") or ""
+
+
 def texts(replies: list[dict]) -> str:
     return "\n".join(r.get("text") or "" for r in replies)
 

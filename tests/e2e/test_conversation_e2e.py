@@ -11,7 +11,7 @@ import pytest
 
 from bot.handoff.profile import validate_profile
 from bot.handoff.webhook import verify_signature
-from tests.e2e.stack import SECRET, buttons, profile_bodies, texts
+from tests.e2e.stack import SECRET, buttons, image_of, profile_bodies, texts
 
 pytestmark = pytest.mark.e2e
 
@@ -77,7 +77,7 @@ def test_full_conversation_hands_off_once_to_webhook_and_mail(stack):
         metadata=meta,
     )
     summary = texts(replies)
-    assert any((r.get("image") or "").startswith("data:image/png;base64,") for r in replies), (
+    assert any(image_of(r).startswith("data:image/png;base64,") for r in replies), (
         f"profile chart missing in {[sorted(r) for r in replies]}: {summary}"
     )
     assert "ja" in [b["title"].lower().split(",")[0] for b in buttons(replies)]

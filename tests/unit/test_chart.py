@@ -57,3 +57,20 @@ def test_rows_from_profile_follow_dimension_order():
     rows = chart_rows_from_profile(profile)
     assert len(rows) == 8
     assert rows[2] == ("Leren van elkaar", 72, "sterk")
+
+
+def test_alt_text_names_every_dimension_with_its_level():
+    from bot.chart import alt_text
+
+    text = alt_text(ROWS)
+    assert text.startswith("Jouw bedrijf op acht punten.")
+    for label, score, level in ROWS:
+        assert f"{label}: {'nog onbekend' if score is None else level}" in text
+
+
+def test_chart_text_is_large_enough_on_a_phone():
+    from bot.chart import TEXT_PT, WIDTH_PX
+
+    # shown about 280 px wide on a 360 px phone: text drawn at TEXT_PT - 1 (the captions)
+    smallest_px = (TEXT_PT - 1) * 100 / 72
+    assert smallest_px * 280 / WIDTH_PX >= 12

@@ -260,6 +260,11 @@
         } else {
           node.appendChild(document.createTextNode('[' + (item.alt || T.imageAlt) + ']'));
         }
+        if (item.text) {  // a caption in the same bubble: one message, not two
+          var caption = el('p', 'lp-caption');
+          richText(caption, item.text);
+          node.appendChild(caption);
+        }
       } else {
         richText(node, item.text || '');
       }
@@ -353,11 +358,14 @@
       var replies = (data.quick_replies || data.buttons || []).filter(function (r) {
         return r && typeof r.title === 'string' && typeof r.payload === 'string';
       }).map(function (r) { return { title: r.title, payload: r.payload }; });
+      var safeImage = typeof src === 'string' && SAFE_IMG.test(src);
+      var caption = data.caption;
       if (typeof data.text === 'string' && data.text.trim()) {
-        append({ who: 'bot', text: data.text, replies: src ? undefined : replies });
+        append({ who: 'bot', text: data.text, replies: safeImage ? undefined : replies });
       }
-      if (typeof src === 'string' && SAFE_IMG.test(src)) {
-        append({ who: 'bot', image: src, alt: String(alt), replies: replies });
+      if (safeImage) {
+        append({ who: 'bot', image: src, alt: String(alt), replies: replies,
+          text: typeof caption === 'string' ? caption : undefined });
       } else if (!(typeof data.text === 'string' && data.text.trim()) && replies.length) {
         append({ who: 'bot', text: '', replies: replies });
       }
