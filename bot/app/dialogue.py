@@ -704,6 +704,7 @@ class _Turn:
                         [
                             button(say("button.yes_coach"), "/bevestigen"),
                             button(say("button.no_coach"), "/ontkennen"),
+                            button(say("button.consent_details"), "/vraag_privacy"),
                         ],
                     )
                 )
@@ -792,6 +793,24 @@ class _Turn:
             return
         if self.is_no():
             self.on_consent_no()
+            return
+        if (
+            pending == "consent"
+            and self.detour() == "vraag_privacy"
+            and not conv.dialogue.get("consent_details")
+        ):
+            # "wat geef je door?": the details, then the question again (no attempt used up)
+            conv.dialogue["consent_details"] = True
+            coach = content.coach_of(conv)
+            self.out.append(Reply(handoff.consent_details_of(conv)))
+            self.say(
+                "consent.again",
+                [
+                    button(content.say(conv, "button.yes_coach"), "/bevestigen"),
+                    button(content.say(conv, "button.no_coach"), "/ontkennen"),
+                ],
+                coach_name=coach.name if coach else "",
+            )
             return
         if pending == "other_place":  # a place typed straight away
             got = self.extract("_new_place")

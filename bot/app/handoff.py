@@ -13,7 +13,8 @@ from typing import Any
 
 from bot import usage
 from bot.contact import find_phone, is_email
-from bot.handoff.consent import CONSENT_TEXT_VERSION, consent_record, consent_text
+from bot.handoff import consent
+from bot.handoff.consent import CONSENT_TEXT_VERSION, consent_record
 from bot.handoff.outbox import HandoffOutbox, targets_from_region
 from bot.handoff.profile import build_profile
 from bot.handoff.withdrawal import WithdrawResult, withdraw_consent
@@ -54,17 +55,29 @@ def withdraw_contact(region: Region) -> str:
 
 
 def consent_question(conv: Conversation) -> str:
+    """The short question; ``consent_details_of`` tells the rest when asked."""
     region = content.region_of(conv)
-    return consent_text(region.name, withdraw_contact(region))
+    return consent.consent_question(region.name, withdraw_contact(region))
+
+
+def consent_details_of(conv: Conversation) -> str:
+    region = content.region_of(conv)
+    return consent.consent_details(region.name, withdraw_contact(region))
 
 
 def record_consent(conv: Conversation) -> None:
-    """The explicit yes, with time and text version, before anything personal is asked."""
+    """The explicit yes, with time, text version and exactly the text shown (the question,
+    and its details when they were asked for), before anything personal is asked."""
     region = content.region_of(conv)
+    shown = consent_question(conv)
+    if conv.dialogue.get("consent_details"):
+        shown += "\n" + consent_details_of(conv)
     conv.set("handoff_consent", True)
     conv.set(
         "consent_record",
-        consent_record(region.name, withdraw_contact(region), version=CONSENT_TEXT_VERSION),
+        consent_record(
+            region.name, withdraw_contact(region), version=CONSENT_TEXT_VERSION, shown=shown
+        ),
     )
 
 

@@ -130,7 +130,7 @@ def test_asking_for_a_person_during_the_intake_leads_to_the_coach():
     assert chat.turns[-1][0].text == text_of(chat, "intake.to_coach")
     assert text_of(chat, "summary.intro") in chat.said  # what is known so far goes along
     assert chat.phase == "consent" and chat.pending == "consent"
-    assert [b["payload"] for b in chat.buttons] == ["/bevestigen", "/ontkennen"]
+    assert [b["payload"] for b in chat.buttons] == ["/bevestigen", "/ontkennen", "/vraag_privacy"]
 
 
 # --- stop --------------------------------------------------------------------------------

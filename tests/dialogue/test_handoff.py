@@ -69,7 +69,13 @@ def test_offer_coach_in_a_region_with_a_coach():
     assert coach.name in offer.text and coach.organisation in offer.text
     assert consent.text.startswith("Mag ik je gegevens doorgeven aan een coach van Twente?")
     assert str(TWENTE.handoff.email) in consent.text  # where to withdraw
-    assert [b["payload"] for b in consent.buttons] == ["/bevestigen", "/ontkennen"]
+    # yes, no, and the details on request (the question itself stays short)
+    assert [b["payload"] for b in consent.buttons] == [
+        "/bevestigen",
+        "/ontkennen",
+        "/vraag_privacy",
+    ]
+    assert len(consent.text) < 400
     # nothing is decided before the answer
     assert chat.slots.get("handoff_consent") is None and chat.slots.get("consent_record") is None
 
@@ -92,6 +98,22 @@ def test_offer_coach_national_fallback_without_coach():
 
 
 # --- consent -----------------------------------------------------------------------------
+
+
+def test_consent_details_on_request_then_yes_records_them_too():
+    chat = to_coach_offer(Chat())
+    question = chat.turns[-1][-1].text
+
+    chat.say("/vraag_privacy")  # "Wat geef je precies door?"
+    details, again = chat.turns[-1]
+    for word in ("naam", "e-mailadres", "het hele gesprek", "dagen", "intrekken"):
+        assert word in details.text, word
+    assert [b["payload"] for b in again.buttons] == ["/bevestigen", "/ontkennen"]
+    assert chat.pending == "consent" and chat.slots.get("handoff_consent") is None
+
+    chat.say("/bevestigen")
+    record = chat.slots["consent_record"]
+    assert record["text"] == question + "\n" + details.text
 
 
 def test_consent_yes_records_time_and_the_text_shown():
