@@ -37,9 +37,9 @@ def profile_chart_png(dimensions: Sequence[tuple[str, int | None, str]]) -> byte
 
 
 # Drawn for a phone: the chat shows the image about 280 px wide on a 360 px screen, so
-# every text is at least 28 px in the 640 px image (12 px or more as shown).
+# every text is at least 30 px in the 640 px image (12 px or more as shown).
 WIDTH_PX = 640
-TEXT_PT = 21  # 29 px at 100 dpi
+TEXT_PT = 22  # 30.6 px at 100 dpi: 12.7 px when the chat shows the image 266 px wide
 TITLE = "Jouw bedrijf op acht punten"
 LEGEND = (("sterk", "sterk"), ("op weg", "op weg"), ("aandachtspunt", "aandachtspunt"))
 ROW_PX = 118  # label, its bar right under it, then clear space before the next label
@@ -106,7 +106,7 @@ def _render(rows: tuple[tuple[str, int | None, str], ...]) -> bytes:
                 2,
                 i + 0.17,
                 UNKNOWN_TEXT,
-                fontsize=TEXT_PT - 1,
+                fontsize=TEXT_PT,
                 va="center",
                 ha="left",
                 color="#555555",
@@ -122,7 +122,7 @@ def _render(rows: tuple[tuple[str, int | None, str], ...]) -> bytes:
             value - 2 if inside else value + 2,
             i + 0.17,
             caption,
-            fontsize=TEXT_PT - 1,
+            fontsize=TEXT_PT,
             va="center",
             ha="right" if inside else "left",
             color="white" if inside and level != "op weg" else "#212121",

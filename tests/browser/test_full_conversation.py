@@ -149,11 +149,11 @@ def test_summary_on_a_phone(browser_ready, stack, tmp_path):
             {
                 "expect_bubbles_between": {
                     "from": "eerste beeld",
-                    "to": "Wil je hier verder over praten",
+                    "to": "Twentse collega",
                     "max": 4,
                 }
             },
-            {"expect_image_text_px": {"min": 12, "drawn_px": 28}},
+            {"expect_image_text_px": {"min": 12, "drawn_px": 30}},
             {"axe": True},
             {"screenshot": "summary-phone-360.png"},
         ]
