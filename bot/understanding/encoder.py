@@ -87,9 +87,6 @@ class CachedEncoder:
                 self._cache.popitem(last=False)
         return np.stack([found[t] for t in texts])
 
-    def encode_one(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
-
 
 _encoder: CachedEncoder | None = None
 _encoder_lock = threading.Lock()

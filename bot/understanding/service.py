@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -106,13 +105,6 @@ def warm_up() -> None:
 # ------------------------------------------------------------------------- themes
 
 
-def theme_scores(text: str) -> dict[str, float]:
-    """The classifier's probability per theme id (no patterns)."""
-    if not text or not text.strip():
-        return {}
-    return models().themes.scores([text], get_encoder().encode([text]))[0]
-
-
 def classify_themes(text: str) -> list[str]:
     """Theme ids by the classifier alone, most likely first."""
     if not text or not text.strip():
@@ -130,17 +122,6 @@ def detect_themes(fw: Framework, text: str) -> list[str]:
 
 
 # ------------------------------------------------------------------------- answers
-
-
-@dataclass(frozen=True)
-class AnswerReading:
-    """What one free-text answer says: dimension id -> polarity, with how sure."""
-
-    dimensions: dict[str, DimensionReading]
-
-    def polarity(self, dimension_id: str) -> str | None:
-        reading = self.dimensions.get(dimension_id)
-        return reading.polarity if reading else None
 
 
 def read(text: str, asked: str | None = None) -> dict[str, DimensionReading]:
