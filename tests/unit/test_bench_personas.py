@@ -120,13 +120,33 @@ def test_gates():
 
 
 def test_company_facts_that_differ_are_named():
-    sector_ids = {"bouwbedrijf": "bouw", "Bouw": "bouw", "Horeca": "horeca"}.get
-    persona = {"size": 35, "sector": "bouwbedrijf", "place": "Doetinchem"}
-    right = {"company_size": 35, "sector": "Bouw", "location": "doetinchem"}
+    sector_ids = {
+        "bouwbedrijf": "bouw",
+        "Bouw": "bouw",
+        "Horeca": "horeca",
+        "Transport": "transport",
+        "transport en logistiek": "groothandel_en_logistiek",
+        "Transportbedrijf in Tiel, 60 man": "transport",
+    }.get
+    persona = {
+        "size": 35,
+        "sector": "bouwbedrijf",
+        "place": "Doetinchem",
+        "says": "Aannemer in de Achterhoek (Doetinchem), 35 mensen",
+    }
+    right = {"company_size": 35, "sector": "Bouw", "location": "Achterhoek"}
     assert bench.fact_mismatches(persona, right, sector_ids) == []
-    wrong = {"company_size": 61, "sector": "Horeca", "location": "Achterhoek"}
+    wrong = {"company_size": 61, "sector": "Horeca", "location": "Leiden"}
     assert bench.fact_mismatches(persona, wrong, sector_ids) == [
         "size 61, is 35",
         "sector 'Horeca', is 'bouwbedrijf'",
-        "place 'Achterhoek', is 'Doetinchem'",
+        "place 'Leiden', is 'Doetinchem'",
     ]
+    transport = {
+        "size": 60,
+        "sector": "transport en logistiek",
+        "place": "Tiel",
+        "says": "Transportbedrijf in Tiel, 60 man",
+    }
+    said = {"company_size": 60, "sector": "Transport", "location": "Tiel"}
+    assert bench.fact_mismatches(transport, said, sector_ids) == []
