@@ -17,6 +17,8 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from bot import engine
 from bot.framework import Framework, load_framework
 from bot.understanding import classifiers, corpus
@@ -105,19 +107,42 @@ def warm_up() -> None:
 # ------------------------------------------------------------------------- themes
 
 
+def theme_probabilities(text: str) -> dict[str, float]:
+    """The classifier's probability per theme id (empty for an empty text)."""
+    if not text or not text.strip():
+        return {}
+    model = models().themes
+    row = model.probabilities([text], get_encoder().encode([text]))[0]
+    return dict(zip(model.heads.ids, (float(p) for p in row), strict=True))
+
+
 def classify_themes(text: str) -> list[str]:
     """Theme ids by the classifier alone, most likely first."""
-    if not text or not text.strip():
+    probs = theme_probabilities(text)
+    if not probs:
         return []
-    return models().themes.predict([text], get_encoder().encode([text]))[0]
+    model = models().themes
+    return model.themes_of(np.array([probs[t] for t in model.heads.ids]))
 
 
 def detect_themes(fw: Framework, text: str) -> list[str]:
-    """Theme ids of a message: phrase-pattern hits first, then the classifier's."""
-    found = engine.detect_themes(fw, text)
-    for theme in classify_themes(text):
-        if theme in fw.themes and theme not in found:
-            found.append(theme)
+    """Theme ids of a message: phrase-pattern hits first, then the classifier's.
+
+    A pattern hit counts unless the classifier all but rules its theme out
+    (``PATTERN_VETO``): a phrase can read as a worry out of context. A theme the
+    classifier has no head for always counts.
+    """
+    probs = theme_probabilities(text)
+    found = [
+        t
+        for t in engine.detect_themes(fw, text)
+        if probs.get(t, 1.0) >= classifiers.PATTERN_VETO
+    ]
+    model = models().themes
+    if probs:
+        for theme in model.themes_of(np.array([probs[t] for t in model.heads.ids])):
+            if theme in fw.themes and theme not in found:
+                found.append(theme)
     return found
 
 
