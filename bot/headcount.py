@@ -450,6 +450,8 @@ def _score_number(toks: list[_Tok], i: int) -> _Candidate | None:
 
     back = _words_before(toks, i, 3)
     back_phrase = " ".join(back)
+    if kind == "bare" and _is_age(back, toks[i + 1].text if i + 1 < len(toks) else ""):
+        return None
     if kind == "bare":
         if any(_is_people_word(w) for w in back[-2:]) or back_phrase.endswith(("man of",)):
             kind, score = "people", _STRONG  # 'personeel: 12', 'een man of 8'
@@ -479,6 +481,29 @@ def _score_number(toks: list[_Tok], i: int) -> _Candidate | None:
     if j + 1 < len(toks) and toks[j].text == "naar" and _is_number(toks[j + 1]):
         score -= 2.5  # 'van 5 naar 12': the first number is the past
     return _Candidate(i, end, value, score, kind)
+
+
+_AGE_VERBS = frozenset({"ben", "word", "werd", "wordt"})
+_AGE_HOLDERS = frozenset({"hij", "zij", "ze", "die", "vader", "moeder", "oudste", "jongste"})
+_AGE_WORDS = frozenset({"leeftijd", "oudste", "jongste", "gemiddeld", "gemiddelde", "oud"})
+_AGE_PERSONS = frozenset({"jongen", "jongeman", "meid", "meisje", "kerel", "vent", "dame", "heer"})
+_AGE_APPROACH = ("boven de", "over de", "richting de", "tegen de", "in de", "voorbij de")
+
+
+def _is_age(back: list[str], nxt: str) -> bool:
+    """A bare number that is someone's age: 'ik ben 61', 'hij is 63', 'een man van 35',
+    'de meesten zijn boven de 60', 'gemiddelde leeftijd 52' (a headcount is 'we zijn 12')."""
+    if not back:
+        return False
+    if back[-1] in _AGE_VERBS or any(w in _AGE_WORDS for w in back) or nxt in {"oud", "jarig"}:
+        return True
+    if back[-1] == "is" and len(back) > 1 and back[-2] in _AGE_HOLDERS:
+        return True
+    if back[-1] == "van" and len(back) > 1 and (
+        back[-2] in _SINGLE_PERSON_WORDS or back[-2] in _AGE_PERSONS or _is_people_word(back[-2])
+    ):
+        return True
+    return " ".join(back).endswith(_AGE_APPROACH)
 
 
 def _unit_candidates(toks: list[_Tok]) -> list[_Candidate]:

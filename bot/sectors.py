@@ -171,6 +171,30 @@ def detect_sector(text: str, sectors: Sequence[Sector] | None = None) -> Sector 
     return next(s for s in sectors if s.id == best_id)
 
 
+# Said in passing (a worry, another answer), a sector counts only where the firm itself is
+# named: 'ons hoveniersbedrijf', 'mijn kapsalon', 'we zitten in de bouw', 'een bakkerij'.
+# 'we zoeken software' or 'koffie voor de klanten' says nothing about the firm's trade.
+_FIRM_ENDINGS = (
+    "bedrijf", "bedrijfje", "bedrijven", "zaak", "zaakje", "kantoor", "kantoortje", "winkel",
+    "winkeltje", "salon", "praktijk", "bureau", "studio", "atelier", "fabriek", "werkplaats",
+    "garage", "onderneming", "erij", "restaurant", "hotel", "cafe", "opvang",
+)  # fmt: skip
+_FIRM_CUES = ("ons", "onze", "mijn", "mn", "zijn een", "ben een", "heb een", "hebben een",
+              "runnen een", "run een", "in de", "zitten in", "zit in")  # fmt: skip
+
+
+def detect_sector_in_passing(text: str, sectors: Sequence[Sector] | None = None) -> Sector | None:
+    """The firm's sector where the text names the firm itself, else None."""
+    clean = re.sub(r"(\w)[-'’](?=\w)", r"\1", normalize(re.sub(r"<[^>]*>", " ", text or "")))
+    words = re.findall(r"[a-z0-9&]+", clean)
+    picked = []
+    for i, word in enumerate(words):
+        before = " ".join(words[max(0, i - 2) : i])
+        if word.endswith(_FIRM_ENDINGS) or before.endswith(_FIRM_CUES):
+            picked.append(word)
+    return detect_sector(" ".join(picked), sectors) if picked else None
+
+
 _LEAD_IN = re.compile(
     r"^(?:(?:nou|nou ja|ja|nee|hoi|hallo|goedemorgen|goedemiddag|dus|eh+|uh+|ok[e]?)[,!.]?\s+)*"
     r"(?:(?:wij|we|ik)\s+(?:zijn|ben|heb|hebben|run|runnen|doe|doen|zit|zitten)\s+"

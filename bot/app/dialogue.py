@@ -435,7 +435,10 @@ class _Turn:
             if matched:
                 answer["option"] = matched
             return {"_answer": answer}, True
-        if len(text.split()) >= 3 and not words.is_yes(text) and not words.is_no(text):
+        n_words = len(text.split())
+        # "Nee, hebben we niet. We zijn maar met zes." is an answer with content; a short
+        # "nee hoor" or "ja dat" is not (it gets the yes/no buttons again).
+        if n_words >= 5 or (n_words >= 3 and not words.is_yes(text) and not words.is_no(text)):
             return {"_answer": {"text": text}}, False
         return None
 
@@ -454,6 +457,9 @@ class _Turn:
             for slot, value in values.items():
                 conv.set(slot, value)
             if pending in ("company_size", "sector", "location"):
+                guessed = conv.dialogue.get("guessed") or []
+                if pending in guessed:
+                    guessed.remove(pending)
                 self.facts_in_passing(self.text)
         if pending == "_new_place":
             conv.clear_pending()
@@ -477,7 +483,7 @@ class _Turn:
             conv.set("themes", merged)
         if values.get("_text"):
             conv.add_challenge(values["_text"])
-            self.facts_in_passing(values["_text"])
+            self.facts_in_passing(values["_text"], tentative=True)
         elif values.get("_label") and not conv.get("challenge"):
             conv.set("challenge", values["_label"])
         if themes:
@@ -496,23 +502,42 @@ class _Turn:
             conv.phase = INTAKE
         self.advance()
 
-    def facts_in_passing(self, text: str) -> None:
-        """Company facts mentioned along the way ("12 man in Enschede"), for facts not yet known."""
+    def facts_in_passing(self, text: str, tentative: bool = False) -> None:
+        """Company facts mentioned along the way ("12 man in Enschede"), for facts not yet known.
+
+        Facts read from the first worry are ``tentative`` (``dialogue["guessed"]``): told
+        about a worry, "ik ben 61" or "om mensen op te leiden" are easily misread. Facts
+        told later, while answering about the company, replace such a guess.
+        """
         conv = self.conv
         if not text:
             return
-        if conv.get("company_size") is None:
+        guessed: list[str] = conv.dialogue.setdefault("guessed", [])
+
+        def open_for(slot: str) -> bool:
+            return conv.get(slot) is None or slot in guessed
+
+        def guess(slot: str, value: Any) -> None:
+            conv.set(slot, value)
+            if tentative and slot not in guessed:
+                guessed.append(slot)
+            elif not tentative and slot in guessed:
+                guessed.remove(slot)
+
+        if open_for("company_size"):
             size = headcount.parse_company_size(text)
             if size:
-                conv.set("company_size", size)
-        if conv.get("sector") is None:
-            sector = sectors.detect_sector(text)
+                guess("company_size", size)
+        if open_for("sector"):
+            sector = sectors.detect_sector_in_passing(text)
             if sector:
-                conv.set("sector", sector.label)
-        if conv.get("location") is None:
+                guess("sector", sector.label)
+        if open_for("location"):
             place = place_values(text, in_passing=True)
             for slot, value in (place or {}).items():
                 conv.set(slot, value)
+            if place:
+                guess("location", place["location"])
 
     def skip(self, pending: str, ack: bool, asked_for: bool = True) -> None:
         """Record ``pending`` as skipped, keeping what was said, and go on."""

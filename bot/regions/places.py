@@ -241,7 +241,7 @@ class PlaceIndex:
                 if found and (
                     key not in WORD_LIKE_NAMES
                     or len(words) == 1
-                    or (i > 0 and words[i - 1] in _PLACE_CUES)
+                    or (i > 0 and words[i - 1] in _PLACE_CUES and not _infinitive(words, i))
                 ):
                     spans.append((i, i + n, found))
                     i += n
@@ -249,6 +249,18 @@ class PlaceIndex:
             else:
                 i += 1
         return spans
+
+
+# 'te' before a verb: 'op te leiden', 'om te houden', 'niet te doen' (not 'gevestigd te Leiden').
+_BEFORE_INFINITIVE_TE = frozenset(
+    "op om aan af uit mee toe door na terug weg samen niet valt vallen is zijn valt moeilijk "
+    "makkelijk lastig zwaar goed beter proberen probeer hoeven hoeft hoef durven durf nog veel".split()
+)
+
+
+def _infinitive(words: Sequence[str], i: int) -> bool:
+    """Whether the word at ``i`` is a verb after 'te' rather than a place ('op te leiden')."""
+    return words[i - 1] == "te" and i > 1 and words[i - 2] in _BEFORE_INFINITIVE_TE
 
 
 def _unique(items: Iterable[str]) -> list[str]:

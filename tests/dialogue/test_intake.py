@@ -718,3 +718,28 @@ def test_a_bigger_installer_keeps_the_default_wording():
     assert content.question_text(conversation_of(chat), q) == q.text
     four = to_questions(Chat(), "behoud", size="4", sector="installatiebedrijf", place="Zwolle")
     assert "leidinggevende" not in content.question_text(conversation_of(four), q)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Nee, dat hebben we niet, we zijn daar te klein voor.",
+        "nee joh daar doen we niks aan eigenlijk",
+        "ja, dat doet mijn compagnon meestal met de nieuwe jongens",
+    ],
+)
+def test_a_yes_or_no_with_content_is_taken_as_the_answer(reply):
+    chat = to_questions(Chat())
+    asked = chat.pending
+    chat.say(reply, intent="vertellen", confidence=0.8)
+    assert chat.pending != asked, chat.said
+    assert chat.slots[asked]["text"] == reply
+
+
+@pytest.mark.parametrize("reply", ["nee hoor", "ja dat"])
+def test_a_short_yes_or_no_is_not_taken_as_free_text(reply):
+    chat = to_questions(Chat())
+    asked = chat.pending
+    chat.say(reply, intent="ontkennen" if reply.startswith("nee") else "bevestigen")
+    answer = chat.slots.get(asked)
+    assert answer is None or answer.get("option") or answer.get("skipped"), answer

@@ -128,3 +128,23 @@ def test_the_framework_schema_allows_exactly_the_size_classes():
     """Lever steps and stories are tagged with size classes; the schema lists the same names."""
     schema = json.loads(FRAMEWORK_SCHEMA_PATH.read_text(encoding="utf-8"))
     assert tuple(schema["definitions"]["size"]["enum"]) == SIZE_CLASSES
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ik ben 59 en heb een loodgietersbedrijf", None),
+        ("ik ben 62, we zijn met 8 man", 8),
+        ("hij is 64 en gaat volgend jaar stoppen", None),
+        ("een jongen van 19 die nu bij ons leert", None),
+        ("een vrouw van 45 en verder 6 mensen", 6),
+        ("de meeste monteurs zijn boven de 55", None),
+        ("gemiddelde leeftijd is 51", None),
+        ("onze oudste is 66", None),
+        ("ik word 60 en heb 11 man personeel", 11),
+        ("wij zijn 14", 14),
+        ("we zijn met 23", 23),
+    ],
+)
+def test_an_age_is_not_a_headcount(text, expected):
+    assert parse_company_size(text) == expected

@@ -105,3 +105,16 @@ def test_resolution_never_fails_and_is_consistent(text: str):
     }
     assert expected_count[res.status](len(res.region_ids)), res
     assert all(REGIONS.get(r) for r in res.region_ids)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["het kost me maanden om iemand op te leiden", "wat valt er nog te leiden", "ze zijn niet te houden"],
+)
+def test_a_verb_after_te_is_not_a_place(text):
+    assert resolve_place(text, load_regions()).status == "unknown"
+
+
+def test_a_place_after_te_still_counts():
+    found = resolve_place("wij zijn gevestigd te leiden", load_regions())
+    assert found.status == "found" and found.place == "Leiden"
