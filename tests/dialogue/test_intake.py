@@ -743,3 +743,26 @@ def test_a_short_yes_or_no_is_not_taken_as_free_text(reply):
     chat.say(reply, intent="ontkennen" if reply.startswith("nee") else "bevestigen")
     answer = chat.slots.get(asked)
     assert answer is None or answer.get("option") or answer.get("skipped"), answer
+
+
+def test_an_opening_with_an_age_a_verb_and_a_tool_invents_no_company_facts():
+    chat = Chat()
+    chat.say(
+        "Ik ben 61 en wil mijn vak doorgeven, maar het kost zoveel tijd om jongens op te leiden"
+        " en de software voor de planning snapt ook niemand",
+        intent="vertellen",
+    )
+    assert chat.slots.get("company_size") is None
+    assert chat.slots.get("location") is None
+    assert chat.slots.get("sector") is None
+
+
+def test_a_fact_guessed_from_the_opening_gives_way_to_what_is_said_about_the_company():
+    chat = Chat()
+    chat.say("in ons restaurant in Deventer lopen de koks na een jaar weg", intent="vertellen")
+    assert chat.slots.get("sector") == "Horeca" and chat.slots.get("location") == "Deventer"
+    assert chat.pending == "company_size", chat.said
+    chat.say("we zijn een cateringbedrijf in Zwolle met 9 man", intent="vertellen")
+    assert chat.slots["company_size"] == 9
+    assert chat.slots["location"] == "Zwolle"
+    assert "location" not in chat.slots["dialogue"]["guessed"]  # said now, no longer a guess
