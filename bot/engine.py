@@ -470,7 +470,7 @@ def next_question(
     when every dimension that matters for the themes is known well enough.
     """
     qmap = _question_map(fw, questions)
-    asked = {a.question_id for a in answers}
+    asked = {a.question_id for a in answers if a.question_id in qmap}  # not the opening
     if len(asked) >= max_questions:
         return None
     rel = relevance(fw, themes)

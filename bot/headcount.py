@@ -499,8 +499,14 @@ def _is_age(back: list[str], nxt: str) -> bool:
         return True
     if back[-1] == "is" and len(back) > 1 and back[-2] in _AGE_HOLDERS:
         return True
-    if back[-1] == "van" and len(back) > 1 and (
-        back[-2] in _SINGLE_PERSON_WORDS or back[-2] in _AGE_PERSONS or _is_people_word(back[-2])
+    if (
+        back[-1] == "van"
+        and len(back) > 1
+        and (
+            back[-2] in _SINGLE_PERSON_WORDS
+            or back[-2] in _AGE_PERSONS
+            or _is_people_word(back[-2])
+        )
     ):
         return True
     return " ".join(back).endswith(_AGE_APPROACH)

@@ -35,6 +35,21 @@ def engine_answers(conv: Conversation) -> list[engine.Answer]:
     return out
 
 
+OPENING_ID = "_opening"  # no question: the worry told first, read on every dimension
+
+
+def evidence_answers(conv: Conversation) -> list[engine.Answer]:
+    """Everything the profile reads: the first worry in the entrepreneur's own words (not
+    a theme button's label), then the intake answers. The worry answers no question, so
+    it counts only for the dimensions the classifier is near-certain it speaks about."""
+    worry = (conv.get("challenge") or "").strip()
+    labels = {t.label.strip().lower() for t in content.framework().themes.values()}
+    opening = (
+        [engine.Answer(OPENING_ID, text=worry)] if worry and worry.lower() not in labels else []
+    )
+    return opening + engine_answers(conv)
+
+
 def advice_for(conv: Conversation) -> dict[str, Any]:
     """Profile, strengths, levers, story and instruments for this conversation (pure data)."""
     fw = content.framework()
@@ -43,7 +58,7 @@ def advice_for(conv: Conversation) -> dict[str, Any]:
     themes = [t for t in conv.themes if t in fw.themes]
     size = conv.company_size
     profile = engine.score_profile(
-        fw, themes, engine_answers(conv), size, questions, read_text=understanding.score_answer
+        fw, themes, evidence_answers(conv), size, questions, read_text=understanding.score_answer
     )
     return {
         "region": region,

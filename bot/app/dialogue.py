@@ -634,7 +634,7 @@ class _Turn:
         return engine.next_question(
             content.framework(),
             conv.themes,
-            advice.engine_answers(conv),
+            advice.evidence_answers(conv),
             max_questions=content.max_questions(),
             questions=list(questions.values()),
             read_text=understanding.score_answer,

@@ -53,6 +53,11 @@ _YES_START = re.compile(
 _NO_START = re.compile(r"^(nee|neen|nope|nop|niet|nooit|geen)\b")
 
 
+def hedged(text: str) -> bool:
+    """Whether an answer hedges ("soms", "af en toe", "niet altijd", "wisselend")."""
+    return bool(_HEDGE.search(normalize(text)))
+
+
 def _cues(text: str) -> list[float]:
     said = normalize(text)
     return [

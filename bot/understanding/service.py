@@ -13,6 +13,7 @@ foresee: the entrepreneur's own words.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,7 @@ import numpy as np
 
 from bot import engine
 from bot.framework import Framework, load_framework
+from bot.language import normalize
 from bot.understanding import classifiers, corpus
 from bot.understanding.classifiers import DimensionReading, Models
 from bot.understanding.encoder import get_encoder
@@ -134,9 +136,7 @@ def detect_themes(fw: Framework, text: str) -> list[str]:
     """
     probs = theme_probabilities(text)
     found = [
-        t
-        for t in engine.detect_themes(fw, text)
-        if probs.get(t, 1.0) >= classifiers.PATTERN_VETO
+        t for t in engine.detect_themes(fw, text) if probs.get(t, 1.0) >= classifiers.PATTERN_VETO
     ]
     model = models().themes
     if probs:
@@ -187,6 +187,13 @@ def score_answer(fw: Framework, text: str, asked: str | None = None) -> dict[str
     for dim_id, r in read(text, asked).items():
         if dim_id not in fw.dimensions:
             continue
+        mixed = mixed_reading(text, dim_id) if dim_id == asked else None
+        if mixed is not None:
+            score = round(50 + MIXED_SWING * (2 * mixed - 1))
+            hits[dim_id] = engine.SignalHit(
+                dim_id, score, "mixed", (text.strip(),), TEXT_CONFIDENCE
+            )
+            continue
         phrase = phrases.get(dim_id)
         if phrase is not None and phrase.polarity == r.polarity:
             hits[dim_id] = phrase
@@ -197,3 +204,24 @@ def score_answer(fw: Framework, text: str, asked: str | None = None) -> dict[str
         )
         hits[dim_id] = engine.SignalHit(dim_id, score, r.polarity, (text.strip(),), TEXT_CONFIDENCE)
     return hits
+
+
+# "Dat gaat goed, maar een plan is er niet": two halves that disagree are an answer in
+# between, not the stronger half. So is a hedged one ("soms", "af en toe", "wisselend").
+_CONTRAST = re.compile(r"\b(?:maar|alleen|echter|behalve|hoewel|al is het|toch niet)\b")
+MIXED_SWING = 15  # a mixed answer scores 35..65: 'op weg' unless one side all but wins
+
+
+def mixed_reading(text: str, dimension_id: str) -> float | None:
+    """For an answer that is partly yes and partly no about the dimension, the mean
+    probability of 'positive' over its parts (or of the whole when hedged), else None."""
+    said = normalize(text)
+    parts = [p for p in _CONTRAST.split(said) if len(p.split()) >= 3]
+    if len(parts) >= 2:
+        probs = [_reading(p)[0][dimension_id].probability for p in parts]
+        if min(probs) < 0.5 <= max(probs):
+            return sum(probs) / len(probs)
+    if classifiers.hedged(said):  # "soms" is the middle answer, whatever else it says
+        whole = _reading(text)[0][dimension_id].probability
+        return 0.5 + (whole - 0.5) / 4
+    return None

@@ -8,10 +8,18 @@ from __future__ import annotations
 import base64
 import re
 
-from bot import chart, usage
-from bot.app import content
+from bot import chart, engine, usage
+from bot.app import advice, content
 from bot.app.state import Reply
-from tests.dialogue.chat import SKIP, Chat, answer_questions, text_of, to_questions
+from tests.dialogue import chat as chats
+from tests.dialogue.chat import (
+    SKIP,
+    Chat,
+    answer_questions,
+    conversation_of,
+    text_of,
+    to_questions,
+)
 
 FW = content.framework()
 REGIONS = content.regions()
@@ -226,3 +234,20 @@ def test_a_regions_own_story_comes_first():
     assert local, "twente has a story of its own"
     theme = local[0].themes[0]
     assert _story([theme], None, None, "twente").id in {s.id for s in local}
+
+
+def test_the_first_worry_is_evidence_but_no_intake_question():
+    chat = Chat()
+    worry = "onze monteurs lopen weg omdat ze hier nooit iets nieuws leren"
+    chat.say(worry, intent="vertellen")
+    answers = advice.evidence_answers(conversation_of(chat))
+    assert answers[0] == engine.Answer(advice.OPENING_ID, text=worry)
+    # the worry does not use up one of the questions
+    assert engine.next_question(FW, ["behoud"], answers, max_questions=1) is not None
+
+    clicked = Chat()
+    clicked.say(chats.theme("behoud"))
+    assert all(
+        a.question_id != advice.OPENING_ID
+        for a in advice.evidence_answers(conversation_of(clicked))
+    )

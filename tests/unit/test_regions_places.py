@@ -109,7 +109,11 @@ def test_resolution_never_fails_and_is_consistent(text: str):
 
 @pytest.mark.parametrize(
     "text",
-    ["het kost me maanden om iemand op te leiden", "wat valt er nog te leiden", "ze zijn niet te houden"],
+    [
+        "het kost me maanden om iemand op te leiden",
+        "wat valt er nog te leiden",
+        "ze zijn niet te houden",
+    ],
 )
 def test_a_verb_after_te_is_not_a_place(text):
     assert resolve_place(text, load_regions()).status == "unknown"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from bot import engine
 from bot.framework import load_framework
 from bot.understanding import classifiers, corpus, service
 from bot.understanding.encoder import CachedEncoder, get_encoder
@@ -104,3 +105,31 @@ def test_asked_dimension_always_read_and_polarity_follows_negation(models):
 def test_a_reply_without_content_is_not_about_the_question(models):
     assert not service.speaks_about("", "leidinggevende")
     assert not service.speaks_about("hmm", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "dimension"),
+    [
+        (
+            "de nieuwe krachten draaien mee met een ervaren collega, maar een vaste aanpak is er niet",
+            "leren_van_elkaar",
+        ),
+        ("soms, als het rustig is, verder komt het er niet van", "leren_van_elkaar"),
+        (
+            "er is een opleidingsbudget en een plan, alleen schiet het er door de drukte bij in",
+            "ontwikkelbeleid",
+        ),
+    ],
+)
+def test_an_answer_partly_yes_partly_no_lands_in_between(models, text, dimension):
+    fw = load_framework()
+    hit = service.score_answer(fw, text, dimension)[dimension]
+    assert hit.polarity == "mixed"
+    assert engine.level_for(hit.score) == engine.LEVEL_ON_THE_WAY, hit.score
+
+
+def test_a_plain_answer_is_not_mixed(models):
+    fw = load_framework()
+    text = "ja, iedereen leert hier van elkaar, elke dag weer"
+    assert service.mixed_reading(text, "leren_van_elkaar") is None
+    assert service.score_answer(fw, text, "leren_van_elkaar")["leren_van_elkaar"].score >= 70
