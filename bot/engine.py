@@ -30,7 +30,7 @@ LEVEL_UNKNOWN = "onbekend"
 STRONG_FROM = 70  # score >= 70: sterk
 ON_THE_WAY_FROM = 45  # 45..69: op weg; below: aandachtspunt
 COVERED_FROM = 0.6  # confidence at which a dimension counts as known enough
-MATTERS_FROM = 0.5  # relative relevance from which a dimension matters for the themes
+OTHER_DIMENSIONS_SHARE = 0.25  # weight of a dimension the themes do not point at, for asking
 
 BUTTON_CONFIDENCE = 0.65  # one button answer with full weight
 TEXT_MATCH_CONFIDENCE = 0.35  # one free-text signal
@@ -464,10 +464,10 @@ def next_question(
 ) -> str | None:
     """Id of the question that most reduces uncertainty where it matters; None when done.
 
-    Value of a question = sum over the dimensions it informs of (its weight x
-    relevance for the themes x remaining uncertainty). Questions already answered
-    or skipped are never asked again. Done when ``max_questions`` were asked, or
-    when every dimension that matters for the themes is known well enough.
+    Value of a question = sum over the dimensions it informs of (its weight x how much
+    the dimension matters for the themes, at least ``OTHER_DIMENSIONS_SHARE`` x remaining
+    uncertainty). Questions already answered or skipped are never asked again. Done when
+    ``max_questions`` were asked, or when every dimension is known well enough.
     """
     qmap = _question_map(fw, questions)
     asked = {a.question_id for a in answers if a.question_id in qmap}  # not the opening
@@ -476,14 +476,18 @@ def next_question(
     rel = relevance(fw, themes)
     profile = score_profile(fw, themes, answers, questions=qmap, read_text=read_text)
     uncertainty = {d: 1.0 - ds.confidence for d, ds in profile.dimensions.items()}
-    matters = [d for d, r in rel.items() if r >= MATTERS_FROM]
-    if matters and all(profile.dimensions[d].confidence >= COVERED_FROM for d in matters):
+    if all(ds.confidence >= COVERED_FROM for ds in profile.dimensions.values()):
         return None
+    # What matters for the themes comes first; the rest is still worth a question, since
+    # the coach's first call starts from the whole picture (``OTHER_DIMENSIONS_SHARE``).
+    weight = {d: OTHER_DIMENSIONS_SHARE + (1 - OTHER_DIMENSIONS_SHARE) * r for d, r in rel.items()}
     best_id, best_value = None, 0.0
     for q in qmap.values():
         if q.id in asked:
             continue
-        value = sum(w * rel.get(d, 0.0) * uncertainty.get(d, 0.0) for d, w in q.dimensions.items())
+        value = sum(
+            w * weight.get(d, 0.0) * uncertainty.get(d, 0.0) for d, w in q.dimensions.items()
+        )
         if value > best_value + 1e-9:
             best_id, best_value = q.id, value
     return best_id

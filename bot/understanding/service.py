@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,6 +35,7 @@ MODEL_DIR = corpus.ROOT / "models" / "understanding"
 # free text weighs less than a button (whose scores run from about 15 to 90).
 TEXT_SWING = 35
 TEXT_CONFIDENCE = engine.TEXT_MATCH_CONFIDENCE
+ANSWERED_CONFIDENCE = engine.BUTTON_CONFIDENCE
 
 
 def model_key(fw: Framework | None = None) -> str:
@@ -203,6 +205,11 @@ def score_answer(fw: Framework, text: str, asked: str | None = None) -> dict[str
             50 + (1 if r.polarity == "positive" else -1) * TEXT_SWING * max(0.3, certainty)
         )
         hits[dim_id] = engine.SignalHit(dim_id, score, r.polarity, (text.strip(),), TEXT_CONFIDENCE)
+    if asked in hits and speaks_about(text, asked):
+        # Their own words about what was asked tell as much as a click on an answer: the
+        # dimension counts as known, so the next question is about something else.
+        hit = hits[asked]
+        hits[asked] = replace(hit, confidence=max(hit.confidence, ANSWERED_CONFIDENCE))
     return hits
 
 

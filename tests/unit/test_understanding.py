@@ -133,3 +133,31 @@ def test_a_plain_answer_is_not_mixed(models):
     text = "ja, iedereen leert hier van elkaar, elke dag weer"
     assert service.mixed_reading(text, "leren_van_elkaar") is None
     assert service.score_answer(fw, text, "leren_van_elkaar")["leren_van_elkaar"].score >= 70
+
+
+def test_an_answer_in_own_words_is_not_asked_about_again(models):
+    fw = load_framework()
+    said = "nieuwe mensen lopen de eerste weken mee met een ervaren collega, die legt alles uit"
+    answers = [engine.Answer("q_nieuwe_mensen", text=said)]
+    hit = service.score_answer(fw, said, "leren_van_elkaar")["leren_van_elkaar"]
+    assert hit.confidence >= engine.COVERED_FROM
+    nxt = engine.next_question(
+        fw, ["inwerken"], answers, max_questions=5, read_text=service.score_answer
+    )
+    assert nxt is not None and nxt != "q_van_elkaar"
+    assert engine.main_dimension(fw.questions[nxt]) != "leren_van_elkaar"
+
+
+def test_the_intake_goes_on_past_the_themes_dimensions(models):
+    """What the themes point at comes first, but the coach also needs the rest."""
+    fw = load_framework()
+    rel = engine.relevance(fw, ["personeelstekort"])
+    answers: list[engine.Answer] = []
+    asked_dims = []
+    for _ in range(5):
+        nxt = engine.next_question(fw, ["personeelstekort"], answers, max_questions=5)
+        assert nxt is not None
+        asked_dims.append(engine.main_dimension(fw.questions[nxt]))
+        answers.append(engine.Answer(nxt, skipped=True))
+    assert rel[asked_dims[0]] >= 0.5
+    assert any(rel[d] == 0.0 for d in asked_dims), asked_dims
