@@ -104,18 +104,28 @@ def main() -> int:
         if g != p
     ]
 
-    asked_right = asked_right_patterns = 0
+    asked_right = asked_right_patterns = asked_mixed = asked_mixed_right = 0
     other_tp = other_fp = other_fn = 0
     for item in answers:
         text, asked, labels = item["text"], item["asked"], item["labels"]
         hits = service.score_answer(fw, text, asked)
         phrase = engine.score_text(fw, text)
         got = hits.get(asked)
-        if got is not None and got.polarity == labels[asked]:
+        # The side of 50 the score lands on: an answer read as in between ("mixed", 35-65)
+        # still leans one way, and the level the entrepreneur sees follows the score.
+        side = (
+            None
+            if got is None or got.score == 50
+            else ("positive" if got.score > 50 else "negative")
+        )
+        if got is not None and got.polarity == "mixed":
+            asked_mixed += 1
+            asked_mixed_right += side == labels[asked]
+        if side == labels[asked]:
             asked_right += 1
         elif args.show_errors:
             errors.append(
-                f"asked {asked}: {text!r} gold={labels[asked]} got={got.polarity if got else None}"
+                f"asked {asked}: {text!r} gold={labels[asked]} got={got.score if got else None}"
             )
         if asked in phrase and phrase[asked].polarity == labels[asked]:
             asked_right_patterns += 1
@@ -132,6 +142,8 @@ def main() -> int:
         "answers": len(answers),
         "asked_polarity_accuracy": round(asked_right / len(answers), 3),
         "asked_polarity_accuracy_patterns_only": round(asked_right_patterns / len(answers), 3),
+        "asked_read_as_mixed": asked_mixed,
+        "asked_mixed_on_the_gold_side": asked_mixed_right,
         "other_dimensions_precision": round(other_tp / (other_tp + other_fp), 3)
         if other_tp + other_fp
         else 0.0,
@@ -228,7 +240,10 @@ def render(r: dict) -> str:
 ## Answers
 
 - Polarity on the asked dimension: {a["asked_polarity_accuracy"]} (phrase signals alone:
-  {a["asked_polarity_accuracy_patterns_only"]}, where no signal counts as wrong)
+  {a["asked_polarity_accuracy_patterns_only"]}, where no signal counts as wrong). Right = the
+  score lands on the gold side of 50; {a["asked_read_as_mixed"]} answers were read as in
+  between (score 35-65, level mostly "op weg"), {a["asked_mixed_on_the_gold_side"]} of them
+  on the gold side.
 - Other dimensions an answer speaks about: precision {a["other_dimensions_precision"]},
   recall {a["other_dimensions_recall"]} ({a["other_dimensions_found"]} found; right = the
   dimension with the gold polarity)
