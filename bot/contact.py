@@ -40,6 +40,17 @@ def normalise_phone(value: str) -> str:
     return re.sub(r"\s+", " ", value).strip()
 
 
+def normalise_address(value: str) -> str:
+    """One spelling per address, for counting: an e-mail address in lower case; a phone
+    number as its digits, with +31 or 0031 written as 0 (``06-1234 5678`` = ``+31612345678``)."""
+    value = value.strip()
+    if "@" in value:
+        return value.lower()
+    digits = re.sub(r"[^0-9+]", "", value)
+    digits = re.sub(r"^(\+|00)31", "0", digits)
+    return digits.replace("+", "00")
+
+
 def find_phone(text: str) -> str | None:
     """The phone number in an answer, normalised; None when its first candidate is none."""
     found = _PHONE_IN_TEXT.search(text)

@@ -19,6 +19,7 @@ that it matches this module (``markdown_table()``).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -29,6 +30,8 @@ from bot.contact import is_email
 
 DEFAULT_RASA_URL = "http://localhost:5005"
 DEFAULT_MAIL_FROM = "Leerpunt <leerpunt@example.org>"
+# The chat page of `make run` (bot.web on port 8080), under both names of this machine.
+DEFAULT_ALLOWED_ORIGINS = ("http://localhost:8080", "http://127.0.0.1:8080")
 _TRUE = frozenset({"1", "true", "yes", "ja"})
 _FALSE = frozenset({"0", "false", "no", "nee"})
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -138,6 +141,34 @@ def _email(raw: str) -> str:
     return raw
 
 
+def _secret_key(raw: str) -> str:
+    if len(raw) < 16:
+        raise ValueError("a random text of at least 16 characters")
+    return raw
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    found = []
+    for item in re.split(r"[\s,]+", raw):
+        if not item:
+            continue
+        parsed = urlparse(item)
+        if (
+            parsed.scheme not in ("http", "https")
+            or not parsed.netloc
+            or parsed.path not in ("", "/")
+            or parsed.query
+            or parsed.fragment
+            or any(c in item for c in "*?\\]")
+        ):
+            raise ValueError(
+                "origins such as https://www.example.org or http://localhost:8080 "
+                "(scheme, host and port only), separated by commas or spaces"
+            )
+        found.append(item.rstrip("/").lower())
+    return tuple(dict.fromkeys(found))
+
+
 def _log_level(raw: str) -> str:
     level = raw.upper()
     if level not in _LOG_LEVELS:
@@ -232,6 +263,39 @@ class Settings:
         "public address of the chat page, for links and share cards",
         _http_url,
     )
+    allowed_origins: tuple[str, ...] = _var(
+        "LEERPUNT_ALLOWED_ORIGINS",
+        DEFAULT_ALLOWED_ORIGINS,
+        "sites whose pages may talk to the Rasa server (CORS), besides `LEERPUNT_PUBLIC_URL` "
+        "and each region's `website`; comma-separated origins",
+        _origins,
+    )
+    messages_per_conversation: int = _var(
+        "LEERPUNT_MESSAGES_PER_CONVERSATION",
+        300,
+        "messages one conversation gets answered; after that one friendly line only",
+        _int_at_least(1),
+    )
+    messages_per_minute: int = _var(
+        "LEERPUNT_MESSAGES_PER_MINUTE",
+        30,
+        "messages one conversation gets answered within a minute; faster ones get one line",
+        _int_at_least(1),
+    )
+    handoffs_per_contact_hour: int = _var(
+        "LEERPUNT_HANDOFFS_PER_CONTACT_HOUR",
+        3,
+        "handoffs queued for one e-mail address or phone number within an hour",
+        _int_at_least(1),
+    )
+    contact_hash_key: str | None = _var(
+        "LEERPUNT_CONTACT_HASH_KEY",
+        None,
+        "secret key of the hashed contact addresses that the handoff limit counts; "
+        "unset: a random key per process (set it when several action servers share a database)",
+        _secret_key,
+        secret=True,
+    )
     log_level: str = _var(
         "LEERPUNT_LOG_LEVEL", "INFO", "log level of `python -m bot.handoff`", _log_level
     )
@@ -291,6 +355,8 @@ def markdown_table() -> str:
     for f in fields(Settings):
         if f.default is None:
             default = "(unset)"
+        elif isinstance(f.default, tuple):
+            default = ", ".join(f"`{item}`" for item in f.default)
         elif isinstance(f.default, bool):
             default = f"`{str(f.default).lower()}`"
         else:

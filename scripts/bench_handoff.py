@@ -95,7 +95,8 @@ def main() -> int:
         env=env,
     )
     try:
-        outbox = HandoffOutbox(db_url)
+        # Every profile has the sample's contact: the per-address limit would stop at 3.
+        outbox = HandoffOutbox(db_url, handoffs_per_contact_hour=args.count + 1)
         time.sleep(3)  # let the worker import and start polling
         targets = [Target.webhook(receiver.url, SECRET_ENV), Target.email("coach@example.org")]
         profiles = [

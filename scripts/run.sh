@@ -13,6 +13,16 @@ if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
   RASA_AUTH_TOKEN="$(cat "$VAR/auth_token")"
 fi
 export RASA_AUTH_TOKEN
+if [ -z "${LEERPUNT_CONTACT_HASH_KEY:-}" ]; then  # the handoff limit counts addresses under this key
+  [ -s "$VAR/contact_hash_key" ] || "$PY" -c 'import secrets; print(secrets.token_urlsafe(32))' >"$VAR/contact_hash_key"
+  chmod 600 "$VAR/contact_hash_key"
+  LEERPUNT_CONTACT_HASH_KEY="$(cat "$VAR/contact_hash_key")"
+fi
+export LEERPUNT_CONTACT_HASH_KEY
+# Only the chat page and the region sites may call the Rasa server from a browser (CORS).
+export LEERPUNT_ALLOWED_ORIGINS="${LEERPUNT_ALLOWED_ORIGINS:-http://localhost:$WEB_PORT,http://127.0.0.1:$WEB_PORT}"
+origins="$("$PY" -m bot origins)" || die "LEERPUNT_ALLOWED_ORIGINS klopt niet (zie hierboven)"
+mapfile -t CORS_ORIGINS <<<"$origins"
 export LEERPUNT_SMTP_HOST="${LEERPUNT_SMTP_HOST:-127.0.0.1}" LEERPUNT_SMTP_PORT="${LEERPUNT_SMTP_PORT:-$MAIL_PORT}"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTIONS_PORT/webhook}"
 "$PY" -m bot regions check >/dev/null || { "$PY" -m bot regions check; die "een regiobestand klopt niet (zie hierboven)"; }
@@ -49,7 +59,7 @@ step "Starten"
 start mail "$PY" -m bot.devmail --port "$MAIL_PORT"
 start actions "$VENV/bin/rasa" run actions --port "$ACTIONS_PORT" --actions actions
 start rasa "$VENV/bin/rasa" run --model models/current.tar.gz --port "$RASA_PORT" \
-  --enable-api --auth-token "$RASA_AUTH_TOKEN" --cors "*" \
+  --enable-api --auth-token "$RASA_AUTH_TOKEN" --cors "${CORS_ORIGINS[@]}" \
   --endpoints endpoints.yml --credentials credentials.yml
 start web "$PY" -m bot.web --port "$WEB_PORT" --rasa-url "http://localhost:$RASA_PORT"
 start worker "$PY" -m bot handoff worker

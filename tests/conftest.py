@@ -38,7 +38,7 @@ def _postgres_param():
 def outbox_db_url(request, tmp_path) -> str:
     """The URL of an empty outbox database: a fresh SQLite file, or PostgreSQL when
     TEST_POSTGRES_URL is set (shared between tests, so its outbox tables are emptied)."""
-    from bot.handoff.outbox import delivery_table, handoff_table
+    from bot.handoff.outbox import contact_use_table, delivery_table, handoff_table
     from bot.store import ensure_tables, get_engine
 
     url = f"sqlite:///{tmp_path / 'outbox.db'}" if request.param == "sqlite" else request.param
@@ -47,6 +47,7 @@ def outbox_db_url(request, tmp_path) -> str:
     with engine.begin() as conn:
         conn.execute(delivery_table.delete())
         conn.execute(handoff_table.delete())
+        conn.execute(contact_use_table.delete())
     engine.dispose()
     return url
 

@@ -15,16 +15,18 @@ Rules a patient receptionist would keep, and that the fuzzer checks:
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot import engine, headcount, sectors
 from bot.framework import Question
+from bot.handoff.outbox import HandoffLimitReached
 from bot.regions import resolve_place
 from bot.understanding import service as understanding
 
-from . import advice, content, handoff
+from . import advice, content, handoff, limits
 from . import replies as words
 from .state import (
     ADVISED,
@@ -85,10 +87,17 @@ class Env:
     conversation_id: str
     transcript: Callable[[], list[dict]] = list
     link: dict = field(default_factory=dict)  # checked region/source/campaign from the chat link
+    now: Callable[[], float] = time.time  # the clock of the message limits
 
 
 def respond(conv: Conversation, msg: Message, env: Env) -> list[Reply]:
-    """Handle one message: change ``conv`` and return what the assistant says."""
+    """Handle one message: change ``conv`` and return what the assistant says.
+
+    A message over a limit of ``bot.app.limits`` gets one line and changes nothing.
+    """
+    refused = limits.message_refused(conv, env.now())
+    if refused:
+        return [Reply(content.say(conv, refused, contact=handoff.region_contact(conv)))]
     turn = _Turn(conv, msg, env)
     turn.run()
     return turn.out
@@ -652,6 +661,12 @@ class _Turn:
 
     def offer_coach(self) -> None:
         conv = self.conv
+        earlier = handoff.earlier_handoff(conv, self.env.conversation_id)
+        if earlier:  # one handoff per conversation: no consent asked, no details collected
+            conv.clear_pending()
+            conv.phase = ADVISED
+            self.say("limit.one_handoff", reference=earlier)
+            return
         conv.phase = CONSENT
         if content.coach_of(conv) is None:
             if conv.dialogue.get(
@@ -896,7 +911,17 @@ class _Turn:
     def submit(self) -> None:
         conv = self.conv
         coach = content.coach_of(conv)
-        reference = handoff.submit(conv, self.env.conversation_id, self.env.transcript)
+        try:
+            reference = handoff.submit(conv, self.env.conversation_id, self.env.transcript)
+        except HandoffLimitReached as refused:
+            conv.clear_pending()
+            handoff.refuse_consent(conv)  # nothing was queued: their details go
+            conv.phase = ADVISED
+            if refused.reason == "conversation":
+                self.say("limit.one_handoff", reference=refused.reference)
+            else:
+                self.say("limit.contact", contact=handoff.region_contact(conv))
+            return
         conv.clear_pending()
         if reference is None or coach is None:
             handoff.refuse_consent(conv)
@@ -1041,11 +1066,14 @@ class _Turn:
     def forget_everything(self) -> None:
         """Everything said in the chat goes; what came with the link (checked) stays."""
         conv = self.conv
+        counted = conv.dialogue.get("limits")
         for slot in STATE_SLOTS:
             if slot not in LINK_SLOTS:
                 conv.slots[slot] = None
         conv.answers.clear()
         conv.slots["dialogue"] = {"phase": START}
+        if counted:  # starting over does not reset the message limits
+            conv.dialogue["limits"] = counted
         if self.env.link.get("region"):
             conv.set("region", self.env.link["region"])
 

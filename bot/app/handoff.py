@@ -54,6 +54,20 @@ def withdraw_contact(region: Region) -> str:
     )
 
 
+def region_contact(conv: Conversation) -> str:
+    """Where the entrepreneur reaches the region outside the chat (as in the consent text)."""
+    return withdraw_contact(content.region_of(conv))
+
+
+def earlier_handoff(conv: Conversation, conversation_id: str) -> str | None:
+    """The reference of this conversation's handoff, if it has one (also after a restart)."""
+    reference = conv.get("handoff_reference")
+    if reference:
+        return str(reference)
+    found = HandoffOutbox().references_for_conversation(conversation_id)
+    return found[0] if found else None
+
+
 def consent_question(conv: Conversation) -> str:
     """The short question; ``consent_details_of`` tells the rest when asked."""
     region = content.region_of(conv)
@@ -196,7 +210,11 @@ def profile_of(conv: Conversation, conversation_id: str, transcript: list[dict])
 def submit(
     conv: Conversation, conversation_id: str, transcript: Callable[[], list[dict]]
 ) -> str | None:
-    """Queue the consented handoff; its reference, or None when consent or coach is missing."""
+    """Queue the consented handoff; its reference, or None when consent or coach is missing.
+
+    Raises ``HandoffLimitReached`` (nothing queued) when the conversation has a handoff
+    already or the contact address had its handoffs for this hour.
+    """
     region = content.region_of(conv)
     if (
         not conv.get("handoff_consent")

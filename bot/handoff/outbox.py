@@ -10,14 +10,23 @@ out and another claim picks the delivery up again. Each delivery carries a
 stable idempotency key, so a receiver that honours it sees every handoff once.
 Delivery rows never hold personal data: ``last_error`` is a short technical
 reason and notices carry the reference only.
+
+Two abuse limits are kept here, where every handoff passes: a conversation
+that has a handoff gets no second one, and one contact address (e-mail or
+phone) gets at most ``LEERPUNT_HANDOFFS_PER_CONTACT_HOUR`` handoffs an hour.
+The address is counted as a keyed hash (HMAC-SHA256 with
+``LEERPUNT_CONTACT_HASH_KEY``) in its own table, rows an hour old are dropped;
+the address itself is never stored there.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import random
+import secrets
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,6 +38,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot import settings
+from bot.contact import normalise_address
 from bot.handoff.consent import has_consent, retention_days
 from bot.handoff.profile import new_reference, validate_profile
 from bot.store import ensure_tables, get_engine, metadata
@@ -50,6 +60,9 @@ STATES = (PENDING, DELIVERING, DELIVERED, FAILED, GIVEN_UP)
 
 DEFAULT_BACKOFF_SECONDS = settings.Settings().delivery_backoff_seconds
 DEFAULT_BACKOFF_CAP_SECONDS = 3600.0
+CONTACT_WINDOW_SECONDS = 3600.0
+# Without LEERPUNT_CONTACT_HASH_KEY the counts are kept per process (the key is gone with it).
+_PROCESS_KEY = secrets.token_hex(32)
 
 handoff_table = sa.Table(
     "handoff",
@@ -84,9 +97,50 @@ delivery_table = sa.Table(
     sa.UniqueConstraint("idempotency_key", "kind", "address", name="uq_delivery_key_target"),
 )
 
+# One row per queued handoff and contact address: the keyed hash and when, nothing else.
+contact_use_table = sa.Table(
+    "handoff_contact_use",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("contact_hash", sa.String(64), nullable=False, index=True),
+    sa.Column("created_at", sa.Float, nullable=False, index=True),
+)
+
 
 class ConsentMissing(ValueError):
     """A handoff was offered without a recorded yes; nothing was stored."""
+
+
+class HandoffLimitReached(Exception):
+    """An abuse limit refused a handoff; nothing was stored.
+
+    ``reason`` is ``"conversation"`` (this conversation has handoff ``reference``
+    already) or ``"contact"`` (too many handoffs for this address this hour).
+    """
+
+    def __init__(self, reason: str, reference: str | None = None):
+        self.reason = reason
+        self.reference = reference
+        super().__init__(
+            f"handoff refused: this conversation has handoff {reference} already"
+            if reason == "conversation"
+            else "handoff refused: too many handoffs for this contact address this hour"
+        )
+
+
+def contact_hash(address: str, key: str | None = None) -> str:
+    """The keyed hash of a contact address as the limit counts it (never the address)."""
+    key = key or settings.get().contact_hash_key or _PROCESS_KEY
+    return hmac.new(
+        key.encode("utf-8"), normalise_address(address).encode("utf-8"), hashlib.sha256
+    ).hexdigest()
+
+
+def contact_hashes(profile: dict) -> list[str]:
+    """The hashes of the e-mail address and phone number in a profile (those it has)."""
+    contact = profile.get("contact") or {}
+    addresses = [contact.get(k) for k in ("email", "phone")]
+    return list(dict.fromkeys(contact_hash(a) for a in addresses if isinstance(a, str) and a))
 
 
 @dataclass(frozen=True)
@@ -188,6 +242,7 @@ class HandoffOutbox:
         backoff_base: float | None = None,
         backoff_cap: float | None = None,
         operator_email: str | None = None,
+        handoffs_per_contact_hour: int | None = None,
     ):
         self.engine: Engine = get_engine(url)
         ensure_tables(self.engine)
@@ -200,6 +255,11 @@ class HandoffOutbox:
         )
         self.backoff_cap = backoff_cap if backoff_cap is not None else DEFAULT_BACKOFF_CAP_SECONDS
         self._operator_email = operator_email
+        self.handoffs_per_contact_hour = (
+            handoffs_per_contact_hour
+            if handoffs_per_contact_hour is not None
+            else config.handoffs_per_contact_hour
+        )
 
     @property
     def operator_email(self) -> str | None:
@@ -216,7 +276,8 @@ class HandoffOutbox:
         same handoff; a second call returns the first call's reference and
         adds nothing. Show the *returned* reference to the entrepreneur.
         Raises ConsentMissing without a consent record, ProfileError for an
-        invalid profile, ValueError without targets.
+        invalid profile, ValueError without targets, HandoffLimitReached when
+        the conversation has another handoff or the address had too many.
         """
         if not has_consent(profile):
             raise ConsentMissing("no recorded consent in the profile; nothing was stored")
@@ -226,12 +287,14 @@ class HandoffOutbox:
             raise ValueError("a handoff needs at least one target (webhook or e-mail)")
         conv = conversation_id or profile.get("conversation_id") or profile["reference"]
         key = idempotency_key(conv, profile["consent"])
+        hashes = contact_hashes(profile)
         now = time.time()
         for _ in range(5):
             existing = self._reference_for_key(key)
             if existing:
                 log.info("handoff %s already queued (same conversation and consent)", existing)
                 return existing
+            self._check_limits(conv, hashes, now)
             reference = profile["reference"]
             if self._exists(reference):
                 reference = new_reference()
@@ -254,12 +317,42 @@ class HandoffOutbox:
                                 **self._delivery_values(reference, EVENT_CREATED, key, target, now)
                             )
                         )
+                    self._count_contacts(conn, hashes, now)
             except IntegrityError:
                 # A concurrent enqueue of the same handoff, or a reference clash: look again.
                 continue
             log.info("handoff %s queued for %d target(s)", reference, len(targets))
             return reference
         raise RuntimeError("could not store the handoff after 5 tries (reference clashes)")
+
+    def _check_limits(self, conversation_id: str, hashes: list[str], now: float) -> None:
+        """Raise HandoffLimitReached when this handoff would break an abuse limit."""
+        earlier = self.references_for_conversation(conversation_id)
+        if earlier:
+            log.info("handoff refused: conversation has handoff %s already", earlier[0])
+            raise HandoffLimitReached("conversation", earlier[0])
+        if not hashes:
+            return
+        c = contact_use_table.c
+        since = now - CONTACT_WINDOW_SECONDS
+        with self.engine.connect() as conn:
+            used = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(contact_use_table)
+                .where(sa.and_(c.contact_hash.in_(hashes), c.created_at > since))
+                .group_by(c.contact_hash)
+            ).scalars()
+            most = max(used, default=0)
+        if most >= self.handoffs_per_contact_hour:
+            log.info("handoff refused: contact address at its limit for this hour")
+            raise HandoffLimitReached("contact")
+
+    @staticmethod
+    def _count_contacts(conn: sa.Connection, hashes: list[str], now: float) -> None:
+        c = contact_use_table.c
+        conn.execute(contact_use_table.delete().where(c.created_at <= now - CONTACT_WINDOW_SECONDS))
+        for digest in hashes:
+            conn.execute(contact_use_table.insert().values(contact_hash=digest, created_at=now))
 
     @staticmethod
     def _delivery_values(

@@ -1,4 +1,4 @@
-"""``python -m bot links make ...`` and ``python -m bot stats``."""
+"""``python -m bot links make ...``, ``python -m bot stats`` and ``python -m bot origins``."""
 
 from __future__ import annotations
 
@@ -40,6 +40,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     stats.add_argument("--until", type=_date, help="last day (YYYY-MM-DD), inclusive")
     stats.set_defaults(func=cmd_stats)
 
+    origins = subparsers.add_parser(
+        "origins", help="the sites allowed to talk to the Rasa server (CORS), one a line"
+    )
+    origins.set_defaults(func=cmd_origins)
+
 
 def cmd_links_make(args: argparse.Namespace) -> int:
     """Print the link; write the QR code when asked."""
@@ -65,4 +70,13 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.csv:
         path = write_csv(rows, args.csv)
         print(f"CSV written to {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_origins(args: argparse.Namespace) -> int:
+    """Print the allowed CORS origins, one a line (``scripts/run.sh`` passes them to Rasa)."""
+    from bot.web.origins import configured_origins
+
+    for origin in configured_origins():
+        print(origin)
     return 0

@@ -2,7 +2,9 @@
 
 State makes the same round trip as in production: slots in, ``changes`` out.
 A message's intent is given by the test (what the NLU would say); button
-payloads carry their own.
+payloads carry their own. The chat keeps its own clock: each message comes
+``pace`` seconds after the one before, as a person types (the message limits
+of ``bot.app.limits`` count per minute).
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ class Chat:
     link: dict = field(default_factory=dict)
     slots: dict[str, Any] = field(default_factory=dict)
     turns: list[list[Reply]] = field(default_factory=list)
+    transcript: list[dict] = field(default_factory=list)  # what the tracker would give
+    pace: float = 5.0  # seconds between two messages
+    clock: float = 1_750_000_000.0  # the time of the last message
 
     def __post_init__(self) -> None:
         for key, value in self.link.items():
@@ -36,10 +41,12 @@ class Chat:
             entities = {**json.loads(match.group(2) or "{}"), **entities}
         ids = set(content.all_question_ids())
         conv = Conversation.from_slots(json.loads(json.dumps(self.slots)), ids)
+        self.clock += self.pace
+        now = self.clock
         replies = dialogue.respond(
             conv,
             Message.of(text, intent, confidence if intent else 0.0, entities),
-            dialogue.Env(self.sender, lambda: [], dict(self.link)),
+            dialogue.Env(self.sender, lambda: self.transcript, dict(self.link), now=lambda: now),
         )
         for slot, value in conv.changes(ids).items():
             self.slots[slot] = value

@@ -16,7 +16,7 @@ from rasa_sdk import Tracker
 
 from actions import context as ctx
 from bot import usage
-from bot.app import content, dialogue
+from bot.app import content
 from bot.app.state import PERSONAL_SLOTS, UNKNOWN
 from bot.handoff.consent import CONSENT_TEXT_VERSION
 from bot.handoff.outbox import HandoffOutbox, delivery_table, handoff_table
@@ -391,16 +391,12 @@ def test_transcript_shows_button_titles_not_payloads():
     assert said == [FW.themes["inwerken"].button, "Jan de Vries"]
 
 
-def test_submit_with_consent_stores_exactly_one_handoff(database, monkeypatch):
+def test_submit_with_consent_stores_exactly_one_handoff(database):
     transcript = [
         {"speaker": "ondernemer", "text": "Inwerken", "at": "2025-01-01T00:00:00+00:00"},
         {"speaker": "ondernemer", "text": "Jan de Vries", "at": "2025-01-01T00:01:00+00:00"},
     ]
-    real_env = dialogue.Env
-    monkeypatch.setattr(
-        dialogue, "Env", lambda cid, _none, link: real_env(cid, lambda: transcript, link)
-    )
-    chat = to_read_back(Chat(sender="conv-twente", link=LINKEDIN))
+    chat = to_read_back(Chat(sender="conv-twente", link=LINKEDIN, transcript=transcript))
 
     reference = _sent(chat)
 

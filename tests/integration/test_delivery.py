@@ -36,6 +36,7 @@ def outbox(outbox_db_url, monkeypatch):
         backoff_cap=0.2,
         give_up_hours=1,
         operator_email="ops@example.org",
+        handoffs_per_contact_hour=1000,  # many handoffs of the sample's one contact
     )
 
 

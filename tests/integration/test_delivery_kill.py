@@ -75,7 +75,7 @@ def test_worker_killed_while_the_receiver_holds_the_request(outbox_db_url, smtp)
     receiver = WebhookReceiver(SECRET, fault=hold_first).start()
     workers: list[subprocess.Popen] = []
     try:
-        outbox = HandoffOutbox(outbox_db_url)
+        outbox = HandoffOutbox(outbox_db_url, handoffs_per_contact_hour=1000)  # one sample contact
         n = 6
         refs = [
             outbox.enqueue(

@@ -171,3 +171,36 @@ def test_only_the_settings_module_reads_the_environment():
             if re.search(r"os\.environ|getenv\(", text):
                 readers.append(str(path.relative_to(PROJECT_DIR)))
     assert readers == []
+
+
+def test_the_abuse_limits_and_their_defaults():
+    assert (
+        settings.load({}).messages_per_conversation,
+        settings.load({}).messages_per_minute,
+        settings.load({}).handoffs_per_contact_hour,
+        settings.load({}).contact_hash_key,
+    ) == (300, 30, 3, None)
+    given = settings.load(
+        {
+            "LEERPUNT_MESSAGES_PER_CONVERSATION": "50",
+            "LEERPUNT_MESSAGES_PER_MINUTE": "10",
+            "LEERPUNT_HANDOFFS_PER_CONTACT_HOUR": "1",
+            "LEERPUNT_CONTACT_HASH_KEY": "k" * 32,
+        }
+    )
+    assert (given.messages_per_conversation, given.messages_per_minute) == (50, 10)
+    assert given.handoffs_per_contact_hour == 1
+    assert "k" * 32 not in repr(given)  # a secret
+    with pytest.raises(SettingsError) as bad:
+        settings.load(
+            {
+                "LEERPUNT_MESSAGES_PER_MINUTE": "0",
+                "LEERPUNT_HANDOFFS_PER_CONTACT_HOUR": "veel",
+                "LEERPUNT_CONTACT_HASH_KEY": "kort",
+            }
+        )
+    assert [name for name, _value, _expected in bad.value.problems] == [
+        "LEERPUNT_MESSAGES_PER_MINUTE",
+        "LEERPUNT_HANDOFFS_PER_CONTACT_HOUR",
+        "LEERPUNT_CONTACT_HASH_KEY",
+    ]
