@@ -173,6 +173,10 @@ def start_stack(tmp: Path) -> Stack:
         "LEERPUNT_SMTP_PORT": str(smtp_port),
         "LEERPUNT_MAIL_FROM": "chat@example.org",
         "LEERPUNT_DELIVERY_BACKOFF_SECONDS": "0.5",
+        # The harness types at machine speed and hands off hundreds of conversations from
+        # one made-up address; the limits themselves are tested in tests/dialogue/test_limits.py.
+        "LEERPUNT_MESSAGES_PER_MINUTE": "100000",
+        "LEERPUNT_HANDOFFS_PER_CONTACT_HOUR": "100000",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "RASA_TELEMETRY_ENABLED": "false",
         **{name: SECRET for name in secret_envs},
