@@ -5,8 +5,8 @@ The classifiers are trained from ``data/understanding/`` when the Rasa model is 
 ``models/understanding/`` keyed by a content hash, and loaded once per process. A missing
 or stale file is trained again on first use (a few seconds), never silently skipped.
 
-The framework's phrase patterns stay what a region edits: a pattern hit always counts,
-and it is the explanation shown for a hit. The classifier adds what no phrase list can
+The framework's phrase patterns stay what a region edits: a pattern hit counts unless
+the classifier all but rules its theme out, and it is the explanation shown for a hit. The classifier adds what no phrase list can
 foresee: the entrepreneur's own words.
 """
 
