@@ -39,7 +39,23 @@ def test_sentence_feature_is_the_encoders_vector(tmp_path):
     assert sequence is None
     assert sentence.features.shape == (1, 512)
     expected = get_encoder().encode(["we vinden geen monteurs"])[0]
-    assert np.allclose(sentence.features[0], expected)
+    # scaled to unit size per dimension (the encoder's vectors have unit length)
+    assert np.allclose(sentence.features[0], expected * np.sqrt(512), atol=1e-4)
+    assert np.isclose(np.linalg.norm(sentence.features[0]), np.sqrt(512), rtol=1e-3)
+
+
+def test_an_explicit_scale_is_used(tmp_path):
+    messages = _tokenized("we vinden geen monteurs")
+    _featurizer(tmp_path, scale=1.0).process(messages)
+    _, sentence = messages[0].get_dense_features(TEXT)
+    assert np.allclose(sentence.features[0], get_encoder().encode(["we vinden geen monteurs"])[0])
+
+
+def test_a_scale_below_zero_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError, match="scale"):
+        SentenceEncoderFeaturizer.validate_config({"scale": -1})
 
 
 def test_training_data_and_token_features(tmp_path):
