@@ -845,9 +845,8 @@ In the summaries:
 
 ## Company facts the bot holds (slots) that differ from the persona
 
-{len(facts)} of {s["personas"]} conversations. A fact the bot finds in the opening is not asked for,
-and the persona's later sentence does not replace it (facts said in passing only fill facts that
-are still unknown).
+{len(facts)} of {s["personas"]} conversations. A fact the bot finds in the opening is not asked for;
+it is a guess that a later sentence about the company replaces.
 
 {chr(10).join(facts) or "None."}
 
