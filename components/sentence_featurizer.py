@@ -65,14 +65,20 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
             raise ValueError("SentenceEncoderFeaturizer: scale must be positive")
 
     def process(self, messages: list[Message]) -> list[Message]:
-        todo = [m for m in messages if m.get(TEXT)]
+        # Every message with a text gets the feature, an empty or blank one a zero vector:
+        # DIET fails on a message that lacks a feature it was trained with.
+        todo = [m for m in messages if m.get(TEXT) is not None]
         size = int(self._config["batch_size"])
         encoder = get_encoder()
         scale = self._config["scale"]
         scale = float(np.sqrt(encoder.dim)) if scale is None else float(scale)
         for start in range(0, len(todo), size):
             batch = todo[start : start + size]
-            vectors = encoder.encode([m.get(TEXT) for m in batch]) * scale
+            said = [m.get(TEXT) for m in batch]
+            vectors = np.zeros((len(batch), encoder.dim), dtype=np.float32)
+            filled = [i for i, text in enumerate(said) if text.strip()]
+            if filled:
+                vectors[filled] = encoder.encode([said[i] for i in filled]) * scale
             for message, vector in zip(batch, vectors, strict=True):
                 sequence = None
                 tokens = [tok.text for tok in message.get(TOKENS_NAMES[TEXT]) or []]

@@ -70,3 +70,13 @@ def test_message_without_text_gets_nothing(tmp_path):
     message = Message(data={"intent": "groeten"})
     _featurizer(tmp_path).process([message])
     assert message.get_dense_features(TEXT) == (None, None)
+
+
+def test_an_empty_or_blank_message_gets_a_zero_vector(tmp_path):
+    # DIET fails on a message without a feature it was trained with ("" from the chat).
+    messages = [Message(data={TEXT: ""}), *_tokenized("   ", "hallo")]
+    _featurizer(tmp_path).process(messages)
+    for message in messages[:2]:
+        _, sentence = message.get_dense_features(TEXT)
+        assert sentence.features.shape == (1, 512) and not sentence.features.any()
+    assert messages[2].get_dense_features(TEXT)[1].features.any()
