@@ -185,8 +185,7 @@ _FIRM_CUES = ("ons", "onze", "mijn", "mn", "zijn een", "ben een", "heb een", "he
 
 def detect_sector_in_passing(text: str, sectors: Sequence[Sector] | None = None) -> Sector | None:
     """The firm's sector where the text names the firm itself, else None."""
-    clean = re.sub(r"(\w)[-'’](?=\w)", r"\1", normalize(re.sub(r"<[^>]*>", " ", text or "")))
-    words = re.findall(r"[a-z0-9&]+", clean)
+    words = _sector_words(text)[1].split()  # the surface words in order
     picked = []
     for i, word in enumerate(words):
         before = " ".join(words[max(0, i - 2) : i])

@@ -66,7 +66,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.stack import image_of, profile_bodies, rest_talk  # noqa: E402
+from tests.e2e.stack import image_of, profile_bodies, rest_talk, tracker_slots  # noqa: E402
 
 PERSONAS = ROOT / "tests" / "heldout" / "personas.yml"
 REPORT = ROOT / "results" / "personas.md"
@@ -324,13 +324,7 @@ class Player:
         self.receiver, self.mails = receiver, mails  # the stack's webhook receiver and SMTP sink
 
     def slots(self, sender: str) -> dict:
-        r = requests.get(
-            f"{self.rasa_url}/conversations/{sender}/tracker",
-            params={"token": self.token, "include_events": "NONE"},
-            timeout=60,
-        )
-        r.raise_for_status()
-        return r.json().get("slots") or {}
+        return tracker_slots(self.rasa_url, self.token, sender)
 
     def play(self, persona: dict, index: int) -> dict:
         run = Run(persona, f"persona-{persona['id']}-{uuid.uuid4().hex[:8]}")

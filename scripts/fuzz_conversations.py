@@ -36,7 +36,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.stack import rest_talk  # noqa: E402
+from tests.e2e.stack import rest_talk, tracker_slots  # noqa: E402
 from tests.fuzz.judge import asks_confirmation, done, markers, normalise, said_yes  # noqa: E402
 
 POOL = ROOT / "tests" / "fuzz" / "replies.yml"
@@ -77,13 +77,7 @@ class Fuzzer:
         return rest_talk(self.rasa_url, sender, text, metadata)
 
     def slots(self, sender: str) -> dict:
-        r = requests.get(
-            f"{self.rasa_url}/conversations/{sender}/tracker",
-            params={"token": self.token, "include_events": "NONE"},
-            timeout=30,
-        )
-        r.raise_for_status()
-        return r.json().get("slots") or {}
+        return tracker_slots(self.rasa_url, self.token, sender, timeout=30)
 
     def run_one(self, index: int) -> Result:
         rng = random.Random(f"{self.seed}-{index}")

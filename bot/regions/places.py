@@ -253,7 +253,7 @@ class PlaceIndex:
 
 # 'te' before a verb: 'op te leiden', 'om te houden', 'niet te doen' (not 'gevestigd te Leiden').
 _BEFORE_INFINITIVE_TE = frozenset(
-    "op om aan af uit mee toe door na terug weg samen niet valt vallen is zijn valt moeilijk "
+    "op om aan af uit mee toe door na terug weg samen niet valt vallen is zijn moeilijk "
     "makkelijk lastig zwaar goed beter proberen probeer hoeven hoeft hoef durven durf nog veel".split()
 )
 

@@ -111,22 +111,17 @@ def warm_up() -> None:
 # ------------------------------------------------------------------------- themes
 
 
-def theme_probabilities(text: str) -> dict[str, float]:
-    """The classifier's probability per theme id (empty for an empty text)."""
+def _theme_row(text: str) -> np.ndarray | None:
+    """The classifier's probability per theme (in ``models().themes.heads.ids`` order)."""
     if not text or not text.strip():
-        return {}
-    model = models().themes
-    row = model.probabilities([text], get_encoder().encode([text]))[0]
-    return dict(zip(model.heads.ids, (float(p) for p in row), strict=True))
+        return None
+    return models().themes.probabilities([text], get_encoder().encode([text]))[0]
 
 
 def classify_themes(text: str) -> list[str]:
     """Theme ids by the classifier alone, most likely first."""
-    probs = theme_probabilities(text)
-    if not probs:
-        return []
-    model = models().themes
-    return model.themes_of(np.array([probs[t] for t in model.heads.ids]))
+    row = _theme_row(text)
+    return [] if row is None else models().themes.themes_of(row)
 
 
 def detect_themes(fw: Framework, text: str) -> list[str]:
@@ -136,15 +131,14 @@ def detect_themes(fw: Framework, text: str) -> list[str]:
     (``PATTERN_VETO``): a phrase can read as a worry out of context. A theme the
     classifier has no head for always counts.
     """
-    probs = theme_probabilities(text)
+    row = _theme_row(text)
+    model = models().themes
+    probs = {} if row is None else dict(zip(model.heads.ids, row.tolist(), strict=True))
     found = [
         t for t in engine.detect_themes(fw, text) if probs.get(t, 1.0) >= classifiers.PATTERN_VETO
     ]
-    model = models().themes
-    if probs:
-        for theme in model.themes_of(np.array([probs[t] for t in model.heads.ids])):
-            if theme in fw.themes and theme not in found:
-                found.append(theme)
+    if row is not None:
+        found += [t for t in model.themes_of(row) if t in fw.themes and t not in found]
     return found
 
 

@@ -113,6 +113,17 @@ def rest_talk(rasa_url: str, sender: str, text: str, metadata: dict | None = Non
     return r.json()
 
 
+def tracker_slots(rasa_url: str, token: str, sender: str, timeout: float = 60) -> dict:
+    """The conversation's slots, through Rasa's HTTP API (no events)."""
+    r = requests.get(
+        f"{rasa_url}/conversations/{sender}/tracker",
+        params={"token": token, "include_events": "NONE"},
+        timeout=timeout,
+    )
+    r.raise_for_status()
+    return r.json().get("slots") or {}
+
+
 def wait_http(url: str, seconds: float, log: Path) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -52,8 +53,6 @@ def test_an_explicit_scale_is_used(tmp_path):
 
 
 def test_a_scale_below_zero_is_refused():
-    import pytest
-
     with pytest.raises(ValueError, match="scale"):
         SentenceEncoderFeaturizer.validate_config({"scale": -1})
 
