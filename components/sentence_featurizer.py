@@ -1,4 +1,4 @@
-"""A dense NLU featurizer: the sentence encoder's vector as DIET's sentence feature.
+"""A dense NLU featurizer: the sentence encoder's vector as the sentence feature.
 
 Registered with Rasa's default recipe as a message featurizer, like Rasa's own
 ``LanguageModelFeaturizer``. It adds only a *sentence* feature (one 512-d vector per
@@ -66,7 +66,8 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         # Every message with a text gets the feature, an empty or blank one a zero vector:
-        # DIET fails on a message that lacks a feature it was trained with.
+        # A classifier (DIET, or ours) fails or guesses on a message that lacks a feature it was
+        # trained with.
         todo = [m for m in messages if m.get(TEXT) is not None]
         size = int(self._config["batch_size"])
         encoder = get_encoder()

@@ -2,7 +2,8 @@
 
 Runs ``rasa test nlu --cross-validation`` on data/nlu with config.yml, copies the
 intent report to docs/benchmarks/nlu-intent-report.json and fails when macro F1
-is below 0.90 or any intent is below 0.80.
+is below 0.93 or any intent is below 0.85 (the issue asks 0.95 and 0.90: not yet
+reached; these marks keep what was reached).
 
     .venv/bin/python scripts/nlu_crossval.py [--folds 5] [--record]
 
@@ -25,8 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "benchmarks" / "nlu-intent-report.json"
 SUMMARY = ROOT / "docs" / "benchmarks" / "nlu.md"
 FOLD_SEED = 42
-MACRO_F1_MIN = 0.90
-INTENT_F1_MIN = 0.80
+MACRO_F1_MIN = 0.93
+INTENT_F1_MIN = 0.85
+TARGET_MACRO_F1, TARGET_INTENT_F1 = 0.95, 0.90  # what the understanding issue asks
 
 
 def main() -> int:
@@ -42,7 +44,7 @@ def main() -> int:
     )
     shutil.rmtree(out, ignore_errors=True)
     # Rasa draws its folds with numpy's global random state and no seed; seeding it
-    # makes the folds (and with DIET's random_seed the whole report) repeatable.
+    # makes the folds (and with the classifier's fixed seed the whole report) repeatable.
     argv = [
         "rasa",
         "test",
@@ -98,6 +100,11 @@ def main() -> int:
         "Full report: `nlu-intent-report.json`.",
         "",
         f"Macro F1: **{macro:.3f}** (pass mark {MACRO_F1_MIN}); every intent must reach {INTENT_F1_MIN}.",
+        "",
+        f"Target of the understanding issue: macro F1 >= {TARGET_MACRO_F1} "
+        f"({'reached' if macro >= TARGET_MACRO_F1 else 'NOT reached'}) and no intent below "
+        f"{TARGET_INTENT_F1} ({'reached' if rows[0][1]['f1-score'] >= TARGET_INTENT_F1 else 'NOT reached'}"
+        f": lowest {rows[0][0]} {rows[0][1]['f1-score']:.3f}).",
         "",
         "| intent | precision | recall | F1 | examples |",
         "|---|---|---|---|---|",

@@ -9,7 +9,8 @@ if [ -n "${LEERPUNT_DOMAIN_CHECK_ONLY:-}" ]; then
 else
   "$PY" -m bot domain sync --quiet
 fi
-model_hash="$(hash_of data/nlu data/rules domain.yml config.yml components bot/understanding/encoder.py)"
+model_hash="$(hash_of data/nlu data/rules domain.yml config.yml components bot/understanding/encoder.py \
+  bot/understanding/classifiers.py bot/language.py)"
 model="models/leerpunt-$model_hash.tar.gz"
 if [ -f "$model" ]; then
   step "Model is actueel ($model), niet opnieuw getraind"

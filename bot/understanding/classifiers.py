@@ -105,6 +105,11 @@ class Ngrams:
         word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True).fit(said)
         return cls(dict(char.vocabulary_), char.idf_, dict(word.vocabulary_), word.idf_)
 
+    @property
+    def size(self) -> int:
+        """How many columns :meth:`transform` gives."""
+        return len(self.char.vocabulary) + len(self.word.vocabulary)
+
     def transform(self, texts: Sequence[str]):
         from scipy.sparse import hstack
 

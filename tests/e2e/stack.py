@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -90,7 +91,12 @@ class Stack:
                 "credentials.yml",
             ],
         )
-        wait_http(f"{self.rasa_url}/status?token={self.token}", 240, self.tmp / "logs" / "rasa.log")
+        wait_http(
+            f"{self.rasa_url}/status?token={self.token}",
+            240,
+            self.tmp / "logs" / "rasa.log",
+            self.processes["rasa"],
+        )
 
     def logs(self) -> str:
         return "\n".join(
@@ -124,7 +130,13 @@ def tracker_slots(rasa_url: str, token: str, sender: str, timeout: float = 60) -
     return r.json().get("slots") or {}
 
 
-def wait_http(url: str, seconds: float, log: Path) -> None:
+def wait_http(url: str, seconds: float, log: Path, proc: subprocess.Popen | None = None) -> None:
+    """Wait until url answers; on failure raise with the tail of the server's log.
+
+    With proc given, a server that exits early fails at once, and one that is still
+    silent at the deadline gets SIGABRT first: the stack sets PYTHONFAULTHANDLER, so
+    its log then ends with every thread's traceback, which shows where it hung.
+    """
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
@@ -132,8 +144,16 @@ def wait_http(url: str, seconds: float, log: Path) -> None:
                 return
         except requests.RequestException:
             pass
+        if proc is not None and proc.poll() is not None:
+            break
         time.sleep(0.5)
-    tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+    if proc is not None and proc.poll() is None:
+        proc.send_signal(signal.SIGABRT)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    tail = log.read_text(errors="replace")[-8000:] if log.exists() else ""
     raise RuntimeError(f"{url} did not come up in {seconds}s\n{tail}")
 
 
@@ -190,6 +210,7 @@ def start_stack(tmp: Path) -> Stack:
         "LEERPUNT_HANDOFFS_PER_CONTACT_HOUR": "100000",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "RASA_TELEMETRY_ENABLED": "false",
+        "PYTHONFAULTHANDLER": "1",
         **{name: SECRET for name in secret_envs},
     }
     stack = Stack(tmp, rasa_port, actions_port, "e2e-token", receiver, mails, env=env)
@@ -207,7 +228,12 @@ def start_stack(tmp: Path) -> Stack:
         ],
     )
     stack.start("worker", [sys.executable, "-m", "bot", "handoff", "worker", "--interval", "0.2"])
-    wait_http(f"http://127.0.0.1:{actions_port}/health", 120, tmp / "logs" / "actions.log")
+    wait_http(
+        f"http://127.0.0.1:{actions_port}/health",
+        120,
+        tmp / "logs" / "actions.log",
+        stack.processes["actions"],
+    )
     stack.start_rasa()
     return stack
 

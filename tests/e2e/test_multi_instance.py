@@ -42,8 +42,10 @@ def two_instances(stack):
     }
     ports = [free_port(), free_port()]
     procs = []
+    # One after the other: two model loads at once on a 2-core runner, beside the
+    # stack's own servers, once left one instance silent past the deadline.
     for port in ports:
-        log = (stack.tmp / "logs" / f"rasa-pg-{port}.log").open("ab")
+        log_path = stack.tmp / "logs" / f"rasa-pg-{port}.log"
         procs.append(
             subprocess.Popen(
                 [
@@ -60,12 +62,11 @@ def two_instances(stack):
                 ],
                 cwd=str(MODEL.parent.parent),
                 env=env,
-                stdout=log,
+                stdout=log_path.open("ab"),
                 stderr=subprocess.STDOUT,
             )
         )
-    for port in ports:
-        wait_http(f"http://127.0.0.1:{port}/", 300, stack.tmp / "logs" / f"rasa-pg-{port}.log")
+        wait_http(f"http://127.0.0.1:{port}/", 300, log_path, procs[-1])
     yield [f"http://127.0.0.1:{p}" for p in ports]
     for proc in procs:
         proc.terminate()
