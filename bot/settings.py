@@ -220,7 +220,7 @@ class Settings:
         _positive_number,
     )
     max_questions: int = _var(
-        "LEERPUNT_MAX_QUESTIONS", 5, "framework questions the intake asks at most", _int_at_least(1)
+        "LEERPUNT_MAX_QUESTIONS", 6, "framework questions the intake asks at most", _int_at_least(1)
     )
     regions_dir: Path | None = _var(
         "LEERPUNT_REGIONS_DIR",

@@ -45,7 +45,10 @@ _NEGATION = re.compile(
     r"|nee|nop|helaas|totaal niet|geen idee)\b"
 )
 _HEDGE = re.compile(
-    r"\b(soms|af en toe|beetje|wisselend|hangt ervan af|niet altijd|meestal niet|wel eens|weleens)\b"
+    r"\b(soms|af en toe|beetje|wisselend|hangt ervan af|niet altijd|meestal niet|wel eens|weleens"
+    r"|nu en dan|van tijd tot tijd|een enkele keer|heel soms|incidenteel|sporadisch"
+    r"|hangt er ?(van )?af|ligt er ?aan|verschilt|wisselt|deels|gedeeltelijk|min of meer"
+    r"|niet iedereen|niet structureel|als er tijd is|als het rustig is|als het uitkomt)\b"
 )
 _YES_START = re.compile(
     r"^(ja|jawel|jazeker|zeker|zeer|absoluut|klopt|yes|jep|jup|tuurlijk|natuurlijk)\b"
@@ -315,46 +318,87 @@ class DimensionReading:
     polarity: str  # 'positive' | 'negative'
     probability: float  # of 'positive'
     mention: float  # probability that the answer speaks about the dimension at all
+    partial: float = 0.0  # probability that the answer says "partly" (op weg); per answer
+
+
+PARTIAL = "partial"
 
 
 @dataclass
 class AnswerModel:
+    """Per dimension a polarity and a mention head, and one *partial* head for all.
+
+    The partial head tells an answer that says "partly, sometimes, for some" (graded
+    ``op_weg``) from one that says yes or no (``sterk``, ``aandachtspunt``); those words
+    are much the same whatever the question, so one head learns them from all graded
+    answers. Graded answers also train the polarity heads (sterk positive,
+    aandachtspunt negative), not the mention heads: their writers graded only the
+    dimension asked, so "not labelled" does not mean "not about it" there.
+    """
+
     ngrams: Ngrams
     polarity: Heads
     mention: Heads
+    partial: Heads | None = None
 
     @classmethod
     def train(
-        cls, examples: Sequence[AnswerExample], dimension_ids: Sequence[str], vectors: np.ndarray
+        cls,
+        examples: Sequence[AnswerExample],
+        dimension_ids: Sequence[str],
+        vectors: np.ndarray,
+        graded: Sequence[AnswerExample] = (),
+        graded_vectors: np.ndarray | None = None,
     ) -> AnswerModel:
-        texts = [ex.text for ex in examples]
+        every = [*examples, *graded]
+        texts = [ex.text for ex in every]
+        if graded:
+            assert graded_vectors is not None and len(graded_vectors) == len(graded)
+            vectors = np.vstack([vectors, graded_vectors])
         ngrams = Ngrams.fit(texts)
         x = answer_features(ngrams, texts, vectors)
         rows = {
-            d: np.array([i for i, ex in enumerate(examples) if d in ex.labels], dtype=int)
+            d: np.array([i for i, ex in enumerate(every) if d in ex.labels], dtype=int)
             for d in dimension_ids
         }
         pol_targets = {
-            d: np.array([int(examples[i].labels[d] == "positive") for i in rows[d]])
+            d: np.array([int(every[i].labels[d] == "positive") for i in rows[d]])
             for d in dimension_ids
         }
         polarity = _train_heads(dimension_ids, x, pol_targets, rows=rows, threshold=0.5)
+        plain = np.arange(len(examples))
         mention_targets = {
             d: np.array([int(d in ex.labels) for ex in examples]) for d in dimension_ids
         }
-        mention = _train_heads(dimension_ids, x, mention_targets, min_precision=0.9)
-        return cls(ngrams, polarity, mention)
+        mention = _train_heads(dimension_ids, x[plain], mention_targets, min_precision=0.9)
+        partial = None
+        if graded:
+            graded_rows = np.arange(len(examples), len(every))
+            target = np.array([int(ex.level == "op_weg") for ex in graded])
+            partial = _train_heads(
+                (PARTIAL,), x, {PARTIAL: target}, rows={PARTIAL: graded_rows}, threshold=0.5
+            )
+        return cls(ngrams, polarity, mention, partial)
 
     def read(self, texts: Sequence[str], vectors: np.ndarray) -> list[dict[str, DimensionReading]]:
         x = answer_features(self.ngrams, texts, vectors)
         pol = self.polarity.probabilities(x)
         men = self.mention.probabilities(x)
+        par = (
+            self.partial.probabilities(x)[:, 0]
+            if self.partial is not None
+            else np.zeros(len(texts))
+        )
         out = []
-        for prow, mrow in zip(pol, men, strict=True):
+        for prow, mrow, partial in zip(pol, men, par, strict=True):
             out.append(
                 {
                     d: DimensionReading(
-                        d, "positive" if p >= 0.5 else "negative", float(p), float(m)
+                        d,
+                        "positive" if p >= 0.5 else "negative",
+                        float(p),
+                        float(m),
+                        float(partial),
                     )
                     for d, p, m in zip(self.polarity.ids, prow, mrow, strict=True)
                 }
@@ -384,6 +428,7 @@ class Models:
             **self.answers.ngrams.arrays("answer"),
             **self.answers.polarity.arrays("pol"),
             **self.answers.mention.arrays("men"),
+            **(self.answers.partial.arrays("par") if self.answers.partial else {}),
         )
         tmp.replace(path)
 
@@ -397,5 +442,6 @@ class Models:
                     Ngrams.from_arrays(data, "answer"),
                     Heads.from_arrays(data, "pol"),
                     Heads.from_arrays(data, "men"),
+                    Heads.from_arrays(data, "par") if "par_ids" in data else None,
                 ),
             )

@@ -4,6 +4,8 @@
 type them. ``answers.yml``: ``answers: [{asked, text, labels: {dimension: positive|
 negative}}]``, free-text answers to intake questions. ``tests/data/labelled_answers.yml``
 (the answers the phrase signals were written against) is read as answers too.
+``answers_graded*.yml``: ``answers: [{question, asked, level: sterk|op_weg|aandachtspunt,
+text}]``, answers graded on the dimension asked (each file by another blind writer).
 Held-out sets live in ``tests/heldout/`` and are never read here.
 """
 
@@ -20,7 +22,10 @@ ROOT = PROJECT_DIR
 CORPUS_DIR = ROOT / "data" / "understanding"
 THEME_FILES = tuple(sorted(CORPUS_DIR.glob("themes*.yml")))
 ANSWER_FILES = (CORPUS_DIR / "answers.yml", ROOT / "tests" / "data" / "labelled_answers.yml")
+GRADED_FILES = tuple(sorted(CORPUS_DIR.glob("answers_graded*.yml")))
 POLARITIES = ("positive", "negative")
+LEVELS = ("sterk", "op_weg", "aandachtspunt")
+_LEVEL_POLARITY = {"sterk": "positive", "aandachtspunt": "negative"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class AnswerExample:
     text: str
     asked: str | None
     labels: dict[str, str]  # dimension id -> 'positive' | 'negative'
+    level: str | None = None  # graded answers only: the level shown on ``asked``
 
 
 def _existing(paths: tuple[Path, ...]) -> list[Path]:
@@ -69,10 +75,26 @@ def load_answer_examples(
     return out
 
 
+def load_graded_examples(
+    paths: tuple[Path, ...] = GRADED_FILES, known: set[str] | None = None
+) -> list[AnswerExample]:
+    """Graded answers: ``sterk``/``aandachtspunt`` also label the asked dimension's
+    polarity; ``op_weg`` (partly there) labels none."""
+    out: list[AnswerExample] = []
+    for path in _existing(paths):
+        for item in (load_yaml(path) or {}).get("answers") or []:
+            asked, level = item.get("asked"), item.get("level")
+            if level not in LEVELS or not asked or (known is not None and asked not in known):
+                continue
+            labels = {asked: _LEVEL_POLARITY[level]} if level in _LEVEL_POLARITY else {}
+            out.append(AnswerExample(str(item["text"]), str(asked), labels, str(level)))
+    return out
+
+
 def corpus_hash(*extra: str) -> str:
     """Content hash of every corpus file plus ``extra`` (code version, encoder, ids)."""
     digest = hashlib.sha256()
-    for path in (*THEME_FILES, *ANSWER_FILES):
+    for path in (*THEME_FILES, *ANSWER_FILES, *GRADED_FILES):
         digest.update(path.name.encode())
         digest.update(path.read_bytes() if path.is_file() else b"-")
     for item in extra:

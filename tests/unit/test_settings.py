@@ -14,7 +14,7 @@ from bot.settings import Settings, SettingsError, load
 
 def test_an_empty_environment_gives_the_defaults():
     assert load({}) == Settings()
-    assert load({}).retention_days == 90 and load({}).max_questions == 5
+    assert load({}).retention_days == 90 and load({}).max_questions == 6
     assert load({}).smtp_port == 25 and load({}).smtp_starttls is False
 
 
@@ -117,7 +117,7 @@ def test_get_parses_again_only_when_a_variable_changed(monkeypatch):
     monkeypatch.setenv("LEERPUNT_MAX_QUESTIONS", "4")
     assert settings.get().max_questions == 4
     monkeypatch.delenv("LEERPUNT_MAX_QUESTIONS")
-    assert settings.get().max_questions == 5
+    assert settings.get().max_questions == 6
 
 
 def test_reset_forgets_the_kept_settings():

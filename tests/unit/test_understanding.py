@@ -161,3 +161,43 @@ def test_the_intake_goes_on_past_the_themes_dimensions(models):
         answers.append(engine.Answer(nxt, option_id=fw.questions[nxt].options[0].id))
     assert rel[asked_dims[0]] >= 0.5
     assert any(rel[d] == 0.0 for d in asked_dims), asked_dims
+
+
+def test_graded_answers_label_polarity_and_keep_their_level(tmp_path):
+    path = tmp_path / "answers_graded_x.yml"
+    path.write_text(
+        "answers:\n"
+        "  - {question: q_fouten, asked: ruimte_en_veiligheid, level: sterk, text: 'we bespreken het'}\n"
+        "  - {question: q_fouten, asked: ruimte_en_veiligheid, level: op_weg, text: 'soms'}\n"
+        "  - {question: q_fouten, asked: ruimte_en_veiligheid, level: aandachtspunt, text: 'boos'}\n"
+        "  - {question: q_fouten, asked: ruimte_en_veiligheid, level: goed, text: 'onbekend niveau'}\n"
+        "  - {question: q_x, asked: geen_dimensie, level: sterk, text: 'onbekende dimensie'}\n",
+        encoding="utf-8",
+    )
+    examples = corpus.load_graded_examples((path,), known={"ruimte_en_veiligheid"})
+    assert [(e.text, e.labels, e.level) for e in examples] == [
+        ("we bespreken het", {"ruimte_en_veiligheid": "positive"}, "sterk"),
+        ("soms", {}, "op_weg"),
+        ("boos", {"ruimte_en_veiligheid": "negative"}, "aandachtspunt"),
+    ]
+    assert all(e.asked == "ruimte_en_veiligheid" for e in examples)
+
+
+def test_the_partial_head_tells_partly_from_yes_and_no(models):
+    assert models.answers.partial is not None
+    texts = [
+        "zo nu en dan, als er een rustige week is",
+        "ja, elke ochtend weer, dat hoort er gewoon bij",
+        "nee, daar doen we helemaal niks aan",
+    ]
+    partial = [
+        r["leren_van_elkaar"].partial
+        for r in models.answers.read(texts, get_encoder().encode(texts))
+    ]
+    assert partial[0] >= service.PARTIAL_FROM > max(partial[1:])
+    fw = load_framework()
+    levels = [
+        engine.level_for(service.score_answer(fw, t, "leren_van_elkaar")["leren_van_elkaar"].score)
+        for t in texts
+    ]
+    assert levels == [engine.LEVEL_ON_THE_WAY, engine.LEVEL_STRONG, engine.LEVEL_ATTENTION]
