@@ -96,6 +96,8 @@ class Ngrams:
             analyzer="word", ngram_range=(1, 2), sublinear_tf=True, vocabulary=word_vocab
         )
         self.word.idf_ = word_idf
+        self._char_ngrams = self.char.build_analyzer()
+        self._word_ngrams = self.word.build_analyzer()
 
     @classmethod
     def fit(cls, texts: Sequence[str]) -> Ngrams:
@@ -114,10 +116,36 @@ class Ngrams:
         return len(self.char.vocabulary) + len(self.word.vocabulary)
 
     def transform(self, texts: Sequence[str]):
-        from scipy.sparse import hstack
+        """The tf-idf rows of ``texts``, as sklearn's ``TfidfVectorizer.transform`` gives
+        them (sublinear tf, idf, each part at unit length), without its per-call overhead:
+        half the time for one message, and this runs on every message."""
+        from scipy.sparse import csr_matrix
 
-        said = [normalize(t) for t in texts]
-        return hstack([self.char.transform(said), self.word.transform(said)]).tocsr()
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        parts = (
+            (self.char.vocabulary, self.char.idf_, self._char_ngrams, 0),
+            (self.word.vocabulary, self.word.idf_, self._word_ngrams, len(self.char.vocabulary)),
+        )
+        for row, text in enumerate(texts):
+            said = normalize(text)
+            for vocab, idf, ngrams, offset in parts:
+                counts: dict[int, int] = {}
+                for gram in ngrams(said):
+                    j = vocab.get(gram)
+                    if j is not None:
+                        counts[j] = counts.get(j, 0) + 1
+                if not counts:
+                    continue
+                index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+                weights = (1.0 + np.log(tf)) * idf[index]
+                weights /= np.linalg.norm(weights)
+                rows += [row] * len(index)
+                cols += (index + offset).tolist()
+                vals += weights.tolist()
+        return csr_matrix((vals, (rows, cols)), shape=(len(texts), self.size), dtype=np.float64)
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         out = {}

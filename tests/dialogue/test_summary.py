@@ -145,7 +145,9 @@ def test_each_strength_shows_what_the_entrepreneur_chose_or_said():
 
 def test_own_words_are_quoted_back_with_a_strength():
     chat = to_questions(Chat())
-    said = "die loopt gewoon een paar weken mee met een van de oudere jongens, die leert het hem"
+    # Plainly strong: a newcomer who "just tags along with one of the older lads" reads as
+    # partly there (informal shadowing, no more), as the blind graded answers have it.
+    said = "iedere nieuwe krijgt een vast maatje, en bij ons kijkt iedereen bij elkaar mee en geeft tips, elke dag"
     while (chat.pending or "").startswith("q_"):
         if chat.pending == "q_nieuwe_mensen":
             chat.say(said, intent="vertellen", confidence=0.9)

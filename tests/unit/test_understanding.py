@@ -201,3 +201,24 @@ def test_the_partial_head_tells_partly_from_yes_and_no(models):
         for t in texts
     ]
     assert levels == [engine.LEVEL_ON_THE_WAY, engine.LEVEL_STRONG, engine.LEVEL_ATTENTION]
+
+
+def test_ngrams_transform_is_sklearns_tfidf(models):
+    from scipy.sparse import hstack
+
+    from bot.language import normalize
+
+    ngrams = models.answers.ngrams
+    texts = [
+        "",
+        "hmm",
+        "Wij zoeken al maanden tevergeefs naar monteurs!",
+        "qqqq zzzz",
+        "ja ja ja ja",
+    ]
+    said = [normalize(t) for t in texts]
+    expected = hstack([ngrams.char.transform(said), ngrams.word.transform(said)]).toarray()
+    got = ngrams.transform(texts)
+    assert got.shape == expected.shape == (len(texts), ngrams.size)
+    assert np.allclose(got.toarray(), expected)
+    assert got[1].nnz > 0 and got[0].nnz == 0
