@@ -304,6 +304,16 @@ _PLAIN_YES = {
     "jazeker wel",
     "ja best wel",
     "klopt",
+    "jawel hoor",
+    "jazeker hoor",
+    "ja zeker wel",
+    "zeker wel",
+    "zeker weten",
+    "absoluut",
+    "tuurlijk",
+    "natuurlijk",
+    "ja tuurlijk",
+    "ja natuurlijk",
 }
 _PLAIN_NO = {
     "nee",
@@ -321,6 +331,13 @@ _PLAIN_NO = {
     "nooit",
     "nee helaas",
     "helaas niet",
+    "nou nee",
+    "nou nee niet echt",
+    "welnee",
+    "nee joh",
+    "zeker niet",
+    "absoluut niet",
+    "niet bepaald",
 }
 
 
