@@ -8,8 +8,9 @@ needs only numpy. Training is deterministic: fixed folds, a fixed solver, no sam
   per-theme thresholds chosen on out-of-fold predictions of the training corpus.
 - :class:`AnswerModel`: per dimension a *polarity* head (does the answer show the
   dimension present or absent?) and a *mention* head (does the answer speak about the
-  dimension at all?). Features: the vector, the vector again when the answer holds a
-  negation (so a negation can turn a phrase around), and a few cue flags.
+  dimension at all?), and one *partial* head for all dimensions (does the answer say
+  "partly", graded op weg?). Features: the n-grams, the vector, the vector again when the
+  answer holds a negation (so a negation can turn a phrase around), and a few cue flags.
 """
 
 from __future__ import annotations
