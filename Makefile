@@ -1,5 +1,5 @@
 # The two commands a newcomer needs are `make run` and `make test` (see README).
-.PHONY: run test setup train lint unit clean
+.PHONY: run test setup train lint unit clean production
 
 run:
 	@bash scripts/run.sh
@@ -23,3 +23,6 @@ unit:  # the fast tests: no servers, no browser
 
 clean:
 	rm -rf var models results .pytest_cache .ruff_cache .mypy_cache
+
+production:  # two Rasa and two action servers behind nginx; docs/production.md
+	@bash scripts/setup.sh && .venv/bin/python scripts/production.py up
