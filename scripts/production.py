@@ -80,17 +80,27 @@ class Plan:
         return int(self.public_listen.rsplit(":", 1)[-1])
 
 
-def render_nginx(plan: Plan, *, daemon: bool = False) -> str:
+def render_nginx(plan: Plan, *, daemon: bool = False, compose: bool = False) -> str:
+    """The nginx config of this plan; ``compose``: for deploy/compose.yml's service names."""
     template = jinja2.Template(TEMPLATE.read_text(encoding="utf-8"), autoescape=False)
+    if compose:
+        rasa = [f"rasa-{i + 1}:5005" for i in range(len(plan.rasa_ports))]
+        actions = [f"actions-{i + 1}:5055" for i in range(len(plan.action_ports))]
+        web, actions_listen, run_dir = "web:8080", str(plan.actions_port), Path("/tmp")
+    else:
+        rasa = [f"127.0.0.1:{port}" for port in plan.rasa_ports]
+        actions = [f"127.0.0.1:{port}" for port in plan.action_ports]
+        web, actions_listen = f"127.0.0.1:{plan.web_port}", f"127.0.0.1:{plan.actions_port}"
+        run_dir = plan.run_dir
     return template.render(
         daemon=daemon,
-        worker_processes=1,
-        run_dir=plan.run_dir,
+        worker_processes=1 if not compose else "auto",
+        run_dir=run_dir,
         public_listen=plan.public_listen,
-        rasa_ports=plan.rasa_ports,
-        action_ports=plan.action_ports,
-        actions_port=plan.actions_port,
-        web_port=plan.web_port,
+        rasa_servers=rasa,
+        action_servers=actions,
+        actions_listen=actions_listen,
+        web_server=web,
         requests_per_minute=plan.requests_per_minute,
         burst=plan.burst,
         too_many_text=TOO_MANY_TEXT,
@@ -275,6 +285,9 @@ def env_from_database_url(env: dict[str, str]) -> dict[str, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["up", "nginx-conf"])
+    parser.add_argument(
+        "--compose", action="store_true", help="nginx-conf: for deploy/compose.yml's services"
+    )
     parser.add_argument("--listen", default=os.environ.get("LEERPUNT_LISTEN", "8080"))
     parser.add_argument("--rasa", type=int, default=2, help="number of Rasa servers")
     parser.add_argument("--actions", type=int, default=2, help="number of action servers")
@@ -292,7 +305,7 @@ def main() -> int:
         requests_per_minute=args.requests_per_minute,
     )
     if args.command == "nginx-conf":
-        print(render_nginx(plan))
+        print(render_nginx(plan, compose=args.compose), end="")
         return 0
     env = env_from_database_url(dict(os.environ))
     missing = missing_settings(env)
