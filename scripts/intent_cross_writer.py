@@ -1,0 +1,152 @@
+"""Intents across writers: how the NLU model does on messages of a writer it never saw.
+
+    .venv/bin/python scripts/intent_cross_writer.py [--record]
+
+``data/intents_blind/`` holds intent examples from helper sessions that read only the
+product brief and each intent's one-line meaning (never data/nlu). For every writer W:
+train on data/nlu alone and test on W's messages; then train on data/nlu plus every
+other blind writer and test on W again. Lines already in data/nlu (or in two intents)
+are left out of both. The first figure is what a stranger meets today; the second says
+whether more writers' data helps a writer not among them.
+
+Writes results/intents-cross-writer.md (--record: docs/benchmarks/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BLIND = ROOT / "data" / "intents_blind"
+RASA = ROOT / ".venv" / "bin" / "rasa"
+
+
+def norm(text: str) -> str:
+    return re.sub(r"\s+", " ", str(text).strip().lower())
+
+
+def known_lines() -> set[str]:
+    seen = set()
+    for path in (ROOT / "data" / "nlu").glob("*.yml"):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            for line in item.get("examples", "").splitlines():
+                if line.strip().startswith("- "):
+                    seen.add(norm(line.strip()[2:]))
+    return seen
+
+
+def as_nlu(paths: list[Path], known: set[str]) -> str:
+    by_text: dict[str, set[str]] = {}
+    rows: list[tuple[str, str, str]] = []
+    for path in paths:
+        for intent, examples in yaml.safe_load(path.read_text(encoding="utf-8"))["intents"].items():
+            for ex in examples:
+                text = re.sub(r"\s+", " ", str(ex)).strip()
+                if text and norm(text) not in known:
+                    by_text.setdefault(norm(text), set()).add(intent)
+                    rows.append((intent, norm(text), text))
+    out, done = ['version: "3.1"', "nlu:"], set()
+    for intent in sorted({r[0] for r in rows}):
+        lines = [
+            t
+            for i, n, t in rows
+            if i == intent and len(by_text[n]) == 1 and not (n in done or done.add(n))
+        ]
+        out += [f"- intent: {intent}", "  examples: |"] + [f"    - {t}" for t in lines]
+    return "\n".join(out) + "\n"
+
+
+def run(train_files: list[Path], test_file: Path, work: Path) -> dict:
+    data = work / "data"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    for i, f in enumerate(train_files):
+        shutil.copy(f, data / f"{i}-{f.name}")
+    subprocess.run(
+        [str(RASA), "train", "nlu", "--nlu", str(data), "--config", "config.yml",
+         "--out", str(work / "model"), "--fixed-model-name", "m"],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    subprocess.run(
+        [str(RASA), "test", "nlu", "--nlu", str(test_file), "--model",
+         str(work / "model" / "m.tar.gz"), "--out", str(work / "res")],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    report = json.loads((work / "res" / "intent_report.json").read_text())
+    return {
+        "accuracy": report["accuracy"],
+        "macro_f1": report["macro avg"]["f1-score"],
+        "n": report["macro avg"]["support"],
+        "lowest": sorted(
+            (k, v["f1-score"])
+            for k, v in report.items()
+            if isinstance(v, dict)
+            and "support" in v
+            and k not in ("macro avg", "weighted avg", "micro avg")
+        ),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--record", action="store_true")
+    args = parser.parse_args()
+    writers = sorted(BLIND.glob("*.yml"))
+    known = known_lines()
+    nlu = sorted((ROOT / "data" / "nlu").glob("*.yml"))
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for w in writers:
+            test = work / f"test-{w.name}"
+            test.write_text(as_nlu([w], known), encoding="utf-8")
+            alone = run(nlu, test, work / "alone")
+            others = [o for o in writers if o != w]
+            extra = work / "others.yml"
+            extra.write_text(as_nlu(others, known | {norm(t) for t in _texts(w)}), encoding="utf-8")
+            plus = run(nlu + [extra], test, work / "plus") if others else None
+            rows.append((w.stem, alone, plus))
+    lines = [
+        "# Intents across writers",
+        "",
+        f"Command: `.venv/bin/python scripts/intent_cross_writer.py --record` ({date.today()}).",
+        "Each blind writer's messages (data/intents_blind/) tested on a model that never saw them.",
+        "",
+        "| writer left out | messages | data/nlu alone: accuracy | macro F1 | plus the other writers: accuracy | macro F1 |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, alone, plus in rows:
+        p = f"{plus['accuracy']:.3f} | {plus['macro_f1']:.3f}" if plus else "– | –"
+        lines.append(
+            f"| {name} | {alone['n']} | {alone['accuracy']:.3f} | {alone['macro_f1']:.3f} | {p} |"
+        )
+    lines += ["", "Lowest intents (data/nlu alone), per writer:", ""]
+    for name, alone, _ in rows:
+        worst = sorted(alone["lowest"], key=lambda kv: kv[1])[:5]
+        lines.append(f"- {name}: " + ", ".join(f"{k} {v:.2f}" for k, v in worst))
+    out = ROOT / ("docs/benchmarks" if args.record else "results") / "intents-cross-writer.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+def _texts(path: Path) -> list[str]:
+    return [
+        str(t)
+        for exs in yaml.safe_load(path.read_text(encoding="utf-8"))["intents"].values()
+        for t in exs
+    ]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
