@@ -14,9 +14,9 @@ train:
 	@bash scripts/train.sh
 
 lint:
-	@.venv/bin/ruff format --check bot actions components tests scripts
-	@.venv/bin/ruff check bot actions components tests scripts
-	@.venv/bin/python -m mypy bot actions components
+	@.venv/bin/ruff format --check bot actions components channels tests scripts
+	@.venv/bin/ruff check bot actions components channels tests scripts
+	@.venv/bin/python -m mypy bot actions components channels
 
 unit:  # the fast tests: no servers, no browser
 	@.venv/bin/python -m pytest -q -m "not e2e and not browser" -p no:cacheprovider

@@ -1,1 +1,2 @@
-"""Rasa input channels of the product (Rasa-side code, loaded through credentials.yml)."""
+"""Rasa-server extensions of the product: the input channel (credentials.yml) and the
+lock store (endpoints.production.yml)."""

@@ -20,7 +20,7 @@ class PersistentSocketIOInput(SocketIOInput):
     def name(cls) -> str:
         return "socketio"
 
-    def blueprint(self, on_new_message):  # type: ignore[no-untyped-def]
+    def blueprint(self, on_new_message):
         bp = super().blueprint(on_new_message)
         sio = self.sio
 

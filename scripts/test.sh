@@ -8,9 +8,9 @@ LEERPUNT_DOMAIN_CHECK_ONLY=1 "$ROOT/scripts/setup.sh"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:5055/webhook}"
 
 step "Lint (ruff format, ruff, mypy)"
-"$VENV/bin/ruff" format --check bot actions components tests scripts
-"$VENV/bin/ruff" check bot actions components tests scripts
-"$PY" -m mypy bot actions components
+"$VENV/bin/ruff" format --check bot actions components channels tests scripts
+"$VENV/bin/ruff" check bot actions components channels tests scripts
+"$PY" -m mypy bot actions components channels
 
 step "Domein in orde met de vragen"
 "$PY" -m bot domain check
