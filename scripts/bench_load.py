@@ -1,7 +1,7 @@
 """Load benchmark: whole intakes against the product and a bare Rasa assistant, same run.
 
     .venv/bin/python scripts/bench_load.py [--clients 1 20] [--intakes-per-client 3]
-      [--intakes-alone 10] [--record]
+      [--intakes-alone 10] [--production] [--record]
 
 The product is started as the embedded default (``tests/e2e/stack.py``: action server,
 Rasa server with the SQLite tracker store, handoff worker; message limits lifted, since
@@ -102,8 +102,9 @@ class Target:
 
     name = ""
 
-    def __init__(self, url: str, token: str, pids: list[int]) -> None:
+    def __init__(self, url: str, token: str, pids: list[int], api_url: str = "") -> None:
         self.url, self.token, self.pids = url, token, pids
+        self.api_url = api_url or url  # Rasa's HTTP API (not served through nginx)
         self.session = threading.local()
 
     def http(self) -> requests.Session:
@@ -124,7 +125,7 @@ class Target:
 
     def tracker(self, sender: str) -> dict:
         r = self.http().get(
-            f"{self.url}/conversations/{sender}/tracker",
+            f"{self.api_url}/conversations/{sender}/tracker",
             params={"include_events": "NONE", "token": self.token},
             timeout=120,
         )
@@ -283,6 +284,72 @@ def start_bare(tmp: Path) -> tuple[subprocess.Popen, str, str]:
     return proc, url, token
 
 
+def start_production(tmp: Path, pg: str, redis_url: str):
+    """scripts/production.py's stack: PostgreSQL, Redis, two Rasa and two action servers
+    behind nginx, with the per-client limit lifted (every client here is 127.0.0.1)."""
+    import production
+    from aiosmtpd.controller import Controller
+
+    from tests.e2e.stack import MODEL, _regions_copy
+    from tests.helpers.webhook import RecordingReceiver
+
+    receiver = RecordingReceiver(status=200).start()
+
+    class _Sink:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+            return "250 OK"
+
+    smtp_port = free_port()
+    smtp = Controller(_Sink(), hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
+    tmp.mkdir(parents=True, exist_ok=True)
+    regions_dir, secret_envs = _regions_copy(tmp, receiver.url)
+    redis = production.urlsplit(redis_url)
+    token = "bench-token"
+    env = production.env_from_database_url(
+        {
+            **os.environ,
+            "LEERPUNT_DATABASE_URL": pg,
+            "REDIS_HOST": redis.hostname or "127.0.0.1",
+            "REDIS_PORT": str(redis.port or 6379),
+            "RASA_AUTH_TOKEN": token,
+            "LEERPUNT_CONTACT_HASH_KEY": "a-bench-key-of-32-characters-long",
+            "LEERPUNT_REGIONS_DIR": str(regions_dir),
+            "LEERPUNT_SMTP_HOST": "127.0.0.1",
+            "LEERPUNT_SMTP_PORT": str(smtp_port),
+            "LEERPUNT_MAIL_FROM": "chat@example.org",
+            "LEERPUNT_MESSAGES_PER_MINUTE": "100000",
+            "LEERPUNT_HANDOFFS_PER_CONTACT_HOUR": "100000",
+            **{name: "bench-secret" for name in secret_envs},
+        }
+    )
+    plan = production.Plan(
+        run_dir=tmp / "run",
+        public_listen=f"127.0.0.1:{free_port()}",
+        rasa_ports=[free_port(), free_port()],
+        action_ports=[free_port(), free_port()],
+        actions_port=free_port(),
+        web_port=free_port(),
+        requests_per_minute=1_000_000,
+        burst=10_000,
+        model=MODEL,
+    )
+    stack = production.Production(plan, env)
+
+    def close() -> None:
+        stack.down()
+        receiver.stop()
+        smtp.stop()
+
+    try:
+        stack.up()
+    except Exception:
+        close()
+        raise
+    pids = [p.pid for p in stack.processes.values()]
+    return Product(stack.public_url, token, pids, api_url=stack.rasa_url(0)), close
+
+
 def ratios(product: dict[int, dict], bare: dict[int, dict]) -> dict:
     out = {}
     if 20 in product and 20 in bare:
@@ -319,13 +386,16 @@ def render(report: dict) -> str:
         "- Product: the embedded default (action server, Rasa with the SQLite tracker store,",
         "  handoff worker); bare: `rasa init`'s assistant. Each message over REST, the tracker",
         "  read after every message; clients and servers share the same cores.",
+        "- production (with --production): scripts/production.py's stack, PostgreSQL tracker",
+        "  store, Redis lock store, two Rasa and two action servers, each message through nginx",
+        "  (per-client limit lifted); not a gate, the same clients for comparison.",
         "",
         "| target | clients | conversations | completed | messages | msg/conv | p50 ms | p95 ms "
         "| msg/s | errors |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for name in ("leerpunt", "bare"):
-        for s in report["levels"][name]:
+    for name in ("leerpunt", "production", "bare"):
+        for s in report["levels"].get(name, []):
             lines.append(
                 f"| {name} | {s['clients']} | {s['conversations']} | {s['completed']} | {s['messages']} | "
                 f"{s['messages_per_conversation']} | {s['p50_ms']} | {s['p95_ms']} | "
@@ -357,10 +427,22 @@ def main() -> int:
     parser.add_argument(
         "--intakes-alone", type=int, default=10, help="intakes of the single client (1 client)"
     )
+    parser.add_argument(
+        "--production",
+        action="store_true",
+        help="also the production stack through nginx (needs TEST_POSTGRES_URL, "
+        "TEST_REDIS_URL and nginx, as .ci/run provides)",
+    )
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
+    if args.production and not (
+        os.environ.get("TEST_POSTGRES_URL") and os.environ.get("TEST_REDIS_URL")
+    ):
+        parser.error("--production needs TEST_POSTGRES_URL and TEST_REDIS_URL")
     command = " ".join(["scripts/bench_load.py", *sys.argv[1:]])
     levels: dict[str, list[dict]] = {"leerpunt": [], "bare": []}
+    if args.production:
+        levels["production"] = []
     memory: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="leerpunt-load-") as tmp_name:
         tmp = Path(tmp_name)
@@ -377,6 +459,20 @@ def main() -> int:
             memory["leerpunt (rasa, actions, worker)"] = rss_mb(product.pids)
         finally:
             stack.close()
+        if args.production:
+            prod, close = start_production(
+                tmp / "production", os.environ["TEST_POSTGRES_URL"], os.environ["TEST_REDIS_URL"]
+            )
+            try:
+                prod.name = "production"
+                prod.conversation(Level(1), threading.Lock())
+                for clients in args.clients:
+                    level = run_level(prod, clients, per_client(args, clients))
+                    levels["production"].append(level.summary())
+                    print("production", level.summary(), flush=True)
+                memory["production (2 rasa, 2 actions, worker, web, nginx)"] = rss_mb(prod.pids)
+            finally:
+                close()
         mean_length = sum(s["messages"] for s in levels["leerpunt"]) / max(
             1, sum(s["conversations"] for s in levels["leerpunt"])
         )
@@ -410,7 +506,11 @@ def main() -> int:
     print(render(report))
     failed = [row for row in gate_rows(report["ratios"]) if not row[3]]
     errors = sum(s["errors"] for rows in levels.values() for s in rows)
-    unfinished = sum(s["conversations"] - s["completed"] for s in levels["leerpunt"])
+    unfinished = sum(
+        s["conversations"] - s["completed"]
+        for name in ("leerpunt", "production")
+        for s in levels.get(name, [])
+    )
     return 1 if failed or errors or unfinished else 0
 
 

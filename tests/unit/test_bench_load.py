@@ -63,3 +63,22 @@ def test_a_bare_conversation_has_the_set_length():
 
 def test_rss_of_a_missing_process_is_zero():
     assert bench.rss_mb([999_999_999]) == 0.0
+
+
+def test_tracker_reads_go_to_the_api_while_messages_go_through_nginx():
+    p = bench.Product("http://nginx", "t", [], api_url="http://rasa-1")
+    assert (p.url, p.api_url) == ("http://nginx", "http://rasa-1")
+    assert bench.Product("http://rasa", "t", []).api_url == "http://rasa"
+
+
+def test_the_production_level_is_reported_beside_the_others():
+    level = {"clients": 1, "conversations": 1, "completed": 1, "messages": 12, "p50_ms": 40.0,
+             "p95_ms": 60.0, "throughput_msg_s": 20.0, "messages_per_conversation": 12.0,
+             "errors": 0}  # fmt: skip
+    report = {
+        "command": "c", "date": "d", "cores": 2, "python": "3.10",
+        "levels": {"leerpunt": [level], "production": [{**level, "p50_ms": 55.5}], "bare": []},
+        "memory_mb": {}, "ratios": {},
+    }  # fmt: skip
+    text = bench.render(report)
+    assert "| production | 1 |" in text and "| 55.5 |" in text
