@@ -148,6 +148,14 @@ class Client:
                     return r.json()
             except requests.ConnectionError:
                 pass
+            except requests.Timeout:
+                # A live server that holds a message this long is a fault (it was a lock
+                # that never freed: channels/lock_store.py); say where, with its log.
+                log = self.prod.logs / f"rasa-{server + 1}.log"
+                tail = log.read_text(errors="replace").splitlines()[-20:] if log.exists() else []
+                raise AssertionError(
+                    f"message {tag} unanswered after 60 s on rasa-{server + 1}:\n" + "\n".join(tail)
+                ) from None
             self.retries += 1
             # It may have arrived before the connection broke: look before sending again.
             answered = self.answered(tag, (server + 1) % 2)
