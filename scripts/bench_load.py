@@ -42,7 +42,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.stack import VENV_BIN, start_stack, wait_http  # noqa: E402
+from tests.e2e.stack import VENV_BIN, start_production_stack, start_stack, wait_http  # noqa: E402
 from tests.helpers.net import free_port  # noqa: E402
 
 OPENING = "we kunnen geen monteurs vinden en de jongens die we hebben lopen na een jaar weg"
@@ -285,67 +285,10 @@ def start_bare(tmp: Path) -> tuple[subprocess.Popen, str, str]:
 
 
 def start_production(tmp: Path, pg: str, redis_url: str):
-    """scripts/production.py's stack: PostgreSQL, Redis, two Rasa and two action servers
-    behind nginx, with the per-client limit lifted (every client here is 127.0.0.1)."""
-    import production
-    from aiosmtpd.controller import Controller
-
-    from tests.e2e.stack import MODEL, _regions_copy
-    from tests.helpers.webhook import RecordingReceiver
-
-    receiver = RecordingReceiver(status=200).start()
-
-    class _Sink:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
-            return "250 OK"
-
-    smtp_port = free_port()
-    smtp = Controller(_Sink(), hostname="127.0.0.1", port=smtp_port)
-    smtp.start()
-    tmp.mkdir(parents=True, exist_ok=True)
-    regions_dir, secret_envs = _regions_copy(tmp, receiver.url)
-    redis = production.urlsplit(redis_url)
+    """scripts/production.py's stack (tests/e2e/stack.py), with nginx's per-client limit
+    lifted: every client here is 127.0.0.1."""
     token = "bench-token"
-    env = production.env_from_database_url(
-        {
-            **os.environ,
-            "LEERPUNT_DATABASE_URL": pg,
-            "REDIS_HOST": redis.hostname or "127.0.0.1",
-            "REDIS_PORT": str(redis.port or 6379),
-            "RASA_AUTH_TOKEN": token,
-            "LEERPUNT_CONTACT_HASH_KEY": "a-bench-key-of-32-characters-long",
-            "LEERPUNT_REGIONS_DIR": str(regions_dir),
-            "LEERPUNT_SMTP_HOST": "127.0.0.1",
-            "LEERPUNT_SMTP_PORT": str(smtp_port),
-            "LEERPUNT_MAIL_FROM": "chat@example.org",
-            "LEERPUNT_MESSAGES_PER_MINUTE": "100000",
-            "LEERPUNT_HANDOFFS_PER_CONTACT_HOUR": "100000",
-            **{name: "bench-secret" for name in secret_envs},
-        }
-    )
-    plan = production.Plan(
-        run_dir=tmp / "run",
-        public_listen=f"127.0.0.1:{free_port()}",
-        rasa_ports=[free_port(), free_port()],
-        action_ports=[free_port(), free_port()],
-        actions_port=free_port(),
-        web_port=free_port(),
-        requests_per_minute=1_000_000,
-        burst=10_000,
-        model=MODEL,
-    )
-    stack = production.Production(plan, env)
-
-    def close() -> None:
-        stack.down()
-        receiver.stop()
-        smtp.stop()
-
-    try:
-        stack.up()
-    except Exception:
-        close()
-        raise
+    stack, close = start_production_stack(tmp, pg, redis_url, token, 1_000_000, 10_000)
     pids = [p.pid for p in stack.processes.values()]
     return Product(stack.public_url, token, pids, api_url=stack.rasa_url(0)), close
 
@@ -416,6 +359,17 @@ def render(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def play_levels(target: Target, args: argparse.Namespace) -> list[dict]:
+    """One warm-up conversation (not counted), then every level of clients."""
+    target.conversation(Level(1), threading.Lock())
+    rows = []
+    for clients in args.clients:
+        level = run_level(target, clients, per_client(args, clients))
+        rows.append(level.summary())
+        print(target.name, rows[-1], flush=True)
+    return rows
+
+
 def per_client(args: argparse.Namespace, clients: int) -> int:
     return args.intakes_alone if clients == 1 else args.intakes_per_client
 
@@ -451,11 +405,7 @@ def main() -> int:
             product = Product(
                 stack.rasa_url, stack.token, [p.pid for p in stack.processes.values()]
             )
-            product.conversation(Level(1), threading.Lock())  # warm-up, not counted
-            for clients in args.clients:
-                level = run_level(product, clients, per_client(args, clients))
-                levels["leerpunt"].append(level.summary())
-                print("leerpunt", level.summary(), flush=True)
+            levels["leerpunt"] = play_levels(product, args)
             memory["leerpunt (rasa, actions, worker)"] = rss_mb(product.pids)
         finally:
             stack.close()
@@ -465,11 +415,7 @@ def main() -> int:
             )
             try:
                 prod.name = "production"
-                prod.conversation(Level(1), threading.Lock())
-                for clients in args.clients:
-                    level = run_level(prod, clients, per_client(args, clients))
-                    levels["production"].append(level.summary())
-                    print("production", level.summary(), flush=True)
+                levels["production"] = play_levels(prod, args)
                 memory["production (2 rasa, 2 actions, worker, web, nginx)"] = rss_mb(prod.pids)
             finally:
                 close()
@@ -480,11 +426,7 @@ def main() -> int:
         try:
             bare = Bare(url, token, [proc.pid])
             bare.length = max(1, round(mean_length))
-            bare.conversation(Level(1), threading.Lock())
-            for clients in args.clients:
-                level = run_level(bare, clients, per_client(args, clients))
-                levels["bare"].append(level.summary())
-                print("bare", level.summary(), flush=True)
+            levels["bare"] = play_levels(bare, args)
             memory["bare rasa"] = rss_mb([proc.pid])
         finally:
             proc.terminate()

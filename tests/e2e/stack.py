@@ -172,6 +172,22 @@ def _regions_copy(tmp: Path, webhook_url: str) -> tuple[Path, list[str]]:
     return dst, secret_envs
 
 
+def _harness_env(regions_dir: Path, smtp_port: int) -> dict[str, str]:
+    """What every test stack sets: its regions, its SMTP sink, quick retries, and the
+    per-conversation limits lifted. The harness types at machine speed and hands off
+    hundreds of conversations from one made-up address; the limits themselves are tested
+    in tests/dialogue/test_limits.py."""
+    return {
+        "LEERPUNT_REGIONS_DIR": str(regions_dir),
+        "LEERPUNT_SMTP_HOST": "127.0.0.1",
+        "LEERPUNT_SMTP_PORT": str(smtp_port),
+        "LEERPUNT_MAIL_FROM": "chat@example.org",
+        "LEERPUNT_DELIVERY_BACKOFF_SECONDS": "0.5",
+        "LEERPUNT_MESSAGES_PER_MINUTE": "100000",
+        "LEERPUNT_HANDOFFS_PER_CONTACT_HOUR": "100000",
+    }
+
+
 def start_stack(tmp: Path) -> Stack:
     from aiosmtpd.controller import Controller
 
@@ -197,17 +213,9 @@ def start_stack(tmp: Path) -> Stack:
     )
     env = {
         **os.environ,
-        "LEERPUNT_REGIONS_DIR": str(regions_dir),
+        **_harness_env(regions_dir, smtp_port),
         "LEERPUNT_DATABASE_URL": f"sqlite:///{tmp / 'leerpunt.db'}",
         "LEERPUNT_TRACKER_DB_URL": f"sqlite:///{tmp / 'tracker.db'}",
-        "LEERPUNT_SMTP_HOST": "127.0.0.1",
-        "LEERPUNT_SMTP_PORT": str(smtp_port),
-        "LEERPUNT_MAIL_FROM": "chat@example.org",
-        "LEERPUNT_DELIVERY_BACKOFF_SECONDS": "0.5",
-        # The harness types at machine speed and hands off hundreds of conversations from
-        # one made-up address; the limits themselves are tested in tests/dialogue/test_limits.py.
-        "LEERPUNT_MESSAGES_PER_MINUTE": "100000",
-        "LEERPUNT_HANDOFFS_PER_CONTACT_HOUR": "100000",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "RASA_TELEMETRY_ENABLED": "false",
         "PYTHONFAULTHANDLER": "1",
@@ -266,3 +274,77 @@ def copy_logs(stack: Stack, dest: Path) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     for log in (stack.tmp / "logs").glob("*.log"):
         shutil.copy(log, dest / log.name)
+
+
+def start_production_stack(
+    tmp: Path,
+    pg_url: str,
+    redis_url: str,
+    token: str,
+    requests_per_minute: int,
+    burst: int,
+    extra_env: dict[str, str] | None = None,
+):
+    """scripts/production.py's stack (PostgreSQL, Redis, two Rasa and two action servers
+    behind nginx, page, worker), with a recording webhook receiver and an SMTP sink for
+    the regions' coaches. Returns the started ``Production`` (``.receiver`` set) and the
+    function that stops it all. The per-conversation limits are lifted: one machine plays
+    every client (they are tested in tests/dialogue/test_limits.py); nginx's per-client
+    limit is ``requests_per_minute`` with ``burst``."""
+    from aiosmtpd.controller import Controller
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import production
+
+    tmp.mkdir(parents=True, exist_ok=True)
+    receiver = RecordingReceiver(status=200).start()
+
+    class _Sink:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+            return "250 OK"
+
+    smtp_port = free_port()
+    smtp = Controller(_Sink(), hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
+    regions_dir, secret_envs = _regions_copy(tmp, receiver.url)
+    redis = production.urlsplit(redis_url)
+    env = production.env_from_database_url(
+        {
+            **os.environ,
+            "LEERPUNT_DATABASE_URL": pg_url,
+            "REDIS_HOST": redis.hostname or "127.0.0.1",
+            "REDIS_PORT": str(redis.port or 6379),
+            "RASA_AUTH_TOKEN": token,
+            "LEERPUNT_CONTACT_HASH_KEY": "a-test-key-of-32-characters-long",
+            **_harness_env(regions_dir, smtp_port),
+            "PYTHONFAULTHANDLER": "1",
+            **(extra_env or {}),
+            **{name: SECRET for name in secret_envs},
+        }
+    )
+    assert not production.missing_settings(env), production.missing_settings(env)
+    plan = production.Plan(
+        run_dir=tmp / "run",
+        public_listen=f"127.0.0.1:{free_port()}",
+        rasa_ports=[free_port(), free_port()],
+        action_ports=[free_port(), free_port()],
+        actions_port=free_port(),
+        web_port=free_port(),
+        requests_per_minute=requests_per_minute,
+        burst=burst,
+        model=MODEL,
+    )
+    stack = production.Production(plan, env)
+    stack.receiver = receiver  # type: ignore[attr-defined]
+
+    def close() -> None:
+        stack.down()
+        receiver.stop()
+        smtp.stop()
+
+    try:
+        stack.up()
+    except BaseException:
+        close()
+        raise
+    return stack, close

@@ -30,10 +30,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.e2e.stack import MODEL, ROOT, SECRET, _regions_copy, buttons, texts
+from tests.e2e.stack import ROOT, buttons, start_production_stack, texts
 from tests.e2e.test_conversation_e2e import _answer_for
-from tests.helpers.net import free_port
-from tests.helpers.webhook import RecordingReceiver
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import production  # noqa: E402
@@ -60,63 +58,19 @@ def prod(tmp_path_factory):
         pytest.skip("TEST_POSTGRES_URL and TEST_REDIS_URL not set (.ci/run sets them)")
     if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
         pytest.skip("nginx not installed (.ci/run installs it)")
-    from aiosmtpd.controller import Controller
-
-    tmp = tmp_path_factory.mktemp("production")
-    receiver = RecordingReceiver(status=200).start()
-
-    class _Sink:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
-            return "250 OK"
-
-    smtp_port = free_port()
-    smtp = Controller(_Sink(), hostname="127.0.0.1", port=smtp_port)
-    smtp.start()
-    regions_dir, secret_envs = _regions_copy(tmp, receiver.url)
-    redis = production.urlsplit(REDIS)
-    env = production.env_from_database_url(
-        {
-            **os.environ,
-            "LEERPUNT_DATABASE_URL": PG,
-            "REDIS_HOST": redis.hostname or "127.0.0.1",
-            "REDIS_PORT": str(redis.port or 6379),
-            "RASA_AUTH_TOKEN": TOKEN,
-            "LEERPUNT_CONTACT_HASH_KEY": "a-test-key-of-32-characters-long",
-            "LEERPUNT_REGIONS_DIR": str(regions_dir),
-            "LEERPUNT_SMTP_HOST": "127.0.0.1",
-            "LEERPUNT_SMTP_PORT": str(smtp_port),
-            "LEERPUNT_MAIL_FROM": "chat@example.org",
-            "LEERPUNT_DELIVERY_BACKOFF_SECONDS": "0.5",
-            # One machine plays every client: the per-conversation limits are tested in
-            # tests/dialogue/test_limits.py, the per-client one through nginx below.
-            "LEERPUNT_MESSAGES_PER_MINUTE": "100000",
-            "LEERPUNT_HANDOFFS_PER_CONTACT_HOUR": "100000",
-            "LEERPUNT_ALLOWED_ORIGINS": "https://www.regio-voorbeeld.nl",
-            "PYTHONFAULTHANDLER": "1",
-            **{name: SECRET for name in secret_envs},
-        }
-    )
-    assert not production.missing_settings(env), production.missing_settings(env)
-    plan = production.Plan(
-        run_dir=tmp / "run",
-        public_listen=f"127.0.0.1:{free_port()}",
-        rasa_ports=[free_port(), free_port()],
-        action_ports=[free_port(), free_port()],
-        actions_port=free_port(),
-        web_port=free_port(),
+    stack, close = start_production_stack(
+        tmp_path_factory.mktemp("production"),
+        PG,
+        REDIS,
+        TOKEN,
         requests_per_minute=60,
         burst=5,
-        model=MODEL,
+        extra_env={"LEERPUNT_ALLOWED_ORIGINS": "https://www.regio-voorbeeld.nl"},
     )
-    stack = production.Production(plan, env)
-    stack.receiver = receiver  # type: ignore[attr-defined]
     try:
-        stack.up()
         yield stack
     finally:
-        stack.down()
-        receiver.stop()
-        smtp.stop()
+        close()
 
 
 class Client:
