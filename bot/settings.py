@@ -299,6 +299,13 @@ class Settings:
     log_level: str = _var(
         "LEERPUNT_LOG_LEVEL", "INFO", "log level of `python -m bot.handoff`", _log_level
     )
+    rasa_speedups: bool = _var(
+        "LEERPUNT_RASA_SPEEDUPS",
+        True,
+        "the Rasa server checks action answers with a validator built once "
+        "(`channels/speedups.py`); false: Rasa as it is, to measure the difference",
+        _boolean,
+    )
 
 
 ENV_NAMES: tuple[str, ...] = tuple(f.metadata["env"] for f in fields(Settings))
@@ -342,6 +349,12 @@ def reset() -> None:
     """Forget the kept settings; the next ``get()`` parses the environment again."""
     global _current
     _current = None
+
+
+def only(*names: str) -> dict[str, str]:
+    """These variables of the environment alone, for ``load`` in a process that needs
+    just them (the Rasa server)."""
+    return {name: os.environ[name] for name in names if name in os.environ}
 
 
 def secret(name: str) -> str:

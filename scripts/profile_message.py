@@ -127,7 +127,7 @@ def main() -> int:
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
     if args.without_speedups:
-        os.environ["LEERPUNT_RASA_SPEEDUPS"] = "0"  # the stack's servers inherit it
+        os.environ["LEERPUNT_RASA_SPEEDUPS"] = "false"  # the stack's servers inherit it
     OUT.mkdir(exist_ok=True)
     raws = {name: OUT / f"profile-{name}.raw" for name in ("rasa", "actions")}
     with tempfile.TemporaryDirectory(prefix="leerpunt-profile-") as tmp:

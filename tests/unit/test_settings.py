@@ -163,7 +163,7 @@ def test_the_docs_table_matches_the_settings():
 
 def test_only_the_settings_module_reads_the_environment():
     readers = []
-    for folder in ("bot", "actions"):
+    for folder in ("bot", "actions", "channels", "components"):
         for path in sorted((PROJECT_DIR / folder).rglob("*.py")):
             if path == PROJECT_DIR / "bot" / "settings.py":
                 continue

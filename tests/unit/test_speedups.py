@@ -53,3 +53,17 @@ def test_what_rasa_refuses_is_refused_with_the_same_error(action, result):
         action._validate_action_result(result)
     assert ours.value.message.startswith(theirs.value.message)
     assert "custom-actions" in ours.value.message
+
+
+def test_switched_off_rasa_is_left_as_it_is():
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import channels; from rasa.core.actions.action import RemoteAction; "
+        "print(RemoteAction._validate_action_result.__module__)"
+    )
+    env = {**os.environ, "LEERPUNT_RASA_SPEEDUPS": "false"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "rasa.core.actions.action", out.stderr[-2000:]
