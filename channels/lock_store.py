@@ -87,18 +87,17 @@ class RenewingRedisLockStore(RedisLockStore):
         except redis.RedisError as e:
             raise LockError(f"Error while acquiring lock. Error:\n{e}") from e
 
-    def renew(self, conversation_id: str, ticket_number: int, lock_lifetime: float) -> bool:
-        """Moves a live ticket's expiry forward; False when the ticket is gone."""
+    def renew(self, conversation_id: str, ticket_number: int, lock_lifetime: float) -> None:
+        """Moves a live ticket's expiry forward (a ticket already gone stays gone: its
+        waiter queues again, see ``_wait_for_turn``)."""
 
-        def change(lock: TicketLock) -> bool:
+        def change(lock: TicketLock) -> None:
             lock.remove_expired_tickets()
             for ticket in lock.tickets:
                 if ticket.number == ticket_number:
                     ticket.expires = time.time() + lock_lifetime
-                    return True
-            return False
 
-        return bool(self._change(conversation_id, change))
+        self._change(conversation_id, change)
 
     def update_lock(self, conversation_id: str) -> None:
         self._change(conversation_id, lambda lock: lock.remove_expired_tickets())

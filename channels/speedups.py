@@ -3,8 +3,8 @@
 
 Rasa checks every action server answer with ``jsonschema.validate``, which first checks
 the schema itself against JSON Schema's meta-schema and builds a new validator, on every
-call. Profiled on the embedded default (docs/benchmarks/profile.md), that was more than
-half of the Rasa server's busy time per message. The same check, against the same
+call. Profiled on the embedded default (docs/benchmarks/profile-before.md), that was 40%
+of the Rasa server's busy time per message. The same check, against the same
 schema, with the same error, but with the validator built once.
 """
 

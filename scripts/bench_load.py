@@ -394,9 +394,7 @@ def main() -> int:
     ):
         parser.error("--production needs TEST_POSTGRES_URL and TEST_REDIS_URL")
     command = " ".join(["scripts/bench_load.py", *sys.argv[1:]])
-    levels: dict[str, list[dict]] = {"leerpunt": [], "bare": []}
-    if args.production:
-        levels["production"] = []
+    levels: dict[str, list[dict]] = {}
     memory: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="leerpunt-load-") as tmp_name:
         tmp = Path(tmp_name)

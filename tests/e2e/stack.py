@@ -293,7 +293,8 @@ def start_production_stack(
     limit is ``requests_per_minute`` with ``burst``."""
     from aiosmtpd.controller import Controller
 
-    sys.path.insert(0, str(ROOT / "scripts"))
+    if str(ROOT / "scripts") not in sys.path:
+        sys.path.insert(0, str(ROOT / "scripts"))
     import production
 
     tmp.mkdir(parents=True, exist_ok=True)
