@@ -76,6 +76,40 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text.lower()).strip()
 
 
+# Emoji an owner sends as a whole reply, as the words they stand for, so that a model
+# that learned "prima" also reads "👌" (and the skin-tone or variation marks do not
+# split one emoji into unknown pieces).
+EMOJI_WORDS = {
+    "👍": "prima",
+    "👌": "prima",
+    "✅": "prima",
+    "✔": "prima",
+    "🙂": "prima",
+    "👎": "nee",
+    "❌": "nee",
+    "🙅": "nee",
+    "🤔": "geen idee",
+    "🤷": "geen idee",
+    "🙏": "bedankt",
+    "👋": "hoi",
+    "😡": "boos",
+    "🤬": "boos",
+    "🖕": "boos",
+    "😂": "haha",
+    "🤣": "haha",
+}
+_EMOJI_MARKS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f\u200d\u2640\u2642]")
+
+
+def with_emoji_words(text: str) -> str:
+    """The text with every known emoji replaced by its word: "👍🏽" -> " prima "."""
+    text = _EMOJI_MARKS.sub("", text or "")
+    for emoji, word in EMOJI_WORDS.items():
+        if emoji in text:
+            text = text.replace(emoji, f" {word} ")
+    return _SPACES.sub(" ", text).strip()
+
+
 @lru_cache(maxsize=4096)
 def lemmas(text: str) -> tuple[str, ...]:
     """Lower-cased lemmas of the words in ``text`` (punctuation dropped)."""

@@ -20,6 +20,7 @@ Stored as plain numpy arrays (``.npz``, no pickle); training is deterministic.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import numpy as np
@@ -33,11 +34,30 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.language import with_emoji_words
 from bot.understanding.classifiers import Ngrams
 
 logger = logging.getLogger(__name__)
 
 FILE = "intent_svm.npz"
+# Columns after the n-grams and the vector: 1.0 when the whole message is a known place
+# ("Utrecht", "in Zwolle"), which the n-grams of a name never seen in training miss.
+FLAGS = 1
+
+
+def _is_place(text: str) -> bool:
+    """Is the whole message a place name of the regions (a town, a municipality)?"""
+    from bot.regions.loader import load_regions
+    from bot.regions.places import place_key
+
+    key = place_key(re.sub(r"^\s*(in|uit|te|bij|rond|regio)\s+", "", text or "", flags=re.I))
+    if not key or len(key) > 40:
+        return False
+    try:
+        return key in load_regions().places.names
+    except Exception:  # a broken region file must not stop understanding
+        logger.debug("EncoderIntentClassifier: regions unavailable for the place flag")
+        return False
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -59,6 +79,7 @@ class EncoderIntentClassifier(IntentClassifier, GraphComponent):
         coef: np.ndarray | None = None,
         intercept: np.ndarray | None = None,
         classes: list[str] | None = None,
+        flags: int = FLAGS,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
@@ -67,6 +88,7 @@ class EncoderIntentClassifier(IntentClassifier, GraphComponent):
         self.coef = coef
         self.intercept = intercept
         self.classes = classes or []
+        self.flags = flags
 
     @classmethod
     def create(
@@ -90,7 +112,8 @@ class EncoderIntentClassifier(IntentClassifier, GraphComponent):
 
     def _features(self, messages: list[Message], width: int):
         """N-grams beside the sentence vectors, ``width`` columns for the vectors (a
-        message without a vector, or with one of another size, gets zeros there)."""
+        message without a vector, or with one of another size, gets zeros there), then
+        the place flag. Emoji are read as words first ("👍" as "duim omhoog")."""
         from scipy.sparse import csr_matrix, hstack
 
         assert self.ngrams is not None
@@ -99,9 +122,12 @@ class EncoderIntentClassifier(IntentClassifier, GraphComponent):
             row = self._vector(message)
             if row is not None and len(row) == width:
                 dense[i] = row
-        parts = [self.ngrams.transform([m.get(TEXT) or "" for m in messages])]
+        texts = [m.get(TEXT) or "" for m in messages]
+        parts = [self.ngrams.transform([with_emoji_words(t) for t in texts])]
         if width:
             parts.append(csr_matrix(dense * float(self.config["vector_weight"])))
+        if self.flags:
+            parts.append(csr_matrix(np.array([[float(_is_place(t))] for t in texts])))
         return hstack(parts).tocsr()
 
     @staticmethod
@@ -124,7 +150,8 @@ class EncoderIntentClassifier(IntentClassifier, GraphComponent):
         if len(labels) < 2:
             logger.debug("EncoderIntentClassifier: fewer than two intents, nothing to train")
             return self._resource
-        self.ngrams = Ngrams.fit([e.get(TEXT) for e in examples])
+        self.ngrams = Ngrams.fit([with_emoji_words(e.get(TEXT)) for e in examples])
+        self.flags = FLAGS
         vectors = [self._vector(e) for e in examples]
         width = max((len(v) for v in vectors if v is not None), default=0)
         x = self._features(examples, width)
@@ -145,6 +172,7 @@ class EncoderIntentClassifier(IntentClassifier, GraphComponent):
                 coef=self.coef,
                 intercept=self.intercept,
                 classes=np.array(self.classes, dtype=str),
+                flags=np.array(self.flags),
                 **self.ngrams.arrays("intent"),
             )
 
@@ -168,6 +196,7 @@ class EncoderIntentClassifier(IntentClassifier, GraphComponent):
                         data["coef"],
                         data["intercept"],
                         [str(c) for c in data["classes"]],
+                        int(data["flags"]) if "flags" in data.files else 0,
                     )
         except (ValueError, FileNotFoundError):
             logger.debug("EncoderIntentClassifier: no trained model stored, starting untrained")
@@ -178,7 +207,7 @@ class EncoderIntentClassifier(IntentClassifier, GraphComponent):
     def confidences(self, messages: list[Message]) -> np.ndarray:
         assert self.coef is not None and self.intercept is not None
         assert self.ngrams is not None
-        width = self.coef.shape[1] - self.ngrams.size
+        width = self.coef.shape[1] - self.ngrams.size - self.flags
         scores = self._features(messages, width) @ self.coef.T + self.intercept
         scores = np.asarray(scores) * float(self.config["temperature"])
         scores -= scores.max(axis=1, keepdims=True)

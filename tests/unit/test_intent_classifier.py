@@ -141,3 +141,20 @@ def test_two_intents_give_two_rows(tmp_path):
 def test_bad_settings_are_refused(config):
     with pytest.raises(ValueError):
         EncoderIntentClassifier.validate_config(config)
+
+
+def test_emoji_are_read_as_the_words_they_stand_for():
+    from bot.language import with_emoji_words
+
+    assert with_emoji_words("👍🏽") == "prima"
+    assert with_emoji_words("ok 👌") == "ok prima"
+    assert with_emoji_words("🤷‍♂️") == "geen idee"
+    assert with_emoji_words("geen emoji") == "geen emoji"
+
+
+def test_the_place_flag_is_set_for_a_town_alone():
+    from components.intent_classifier import _is_place
+
+    assert _is_place("Zwolle") and _is_place("in Enschede")
+    assert not _is_place("we zitten met 12 man in Zwolle")
+    assert not _is_place("geen idee")
