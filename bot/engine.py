@@ -466,7 +466,8 @@ def next_question(
 
     Value of a question = sum over the dimensions it informs of (its weight x how much
     the dimension matters for the themes, at least ``OTHER_DIMENSIONS_SHARE`` x remaining
-    uncertainty). Questions already answered or skipped are never asked again. Done when
+    uncertainty). Questions already answered or skipped are never asked again, and one
+    about a dimension already known only when none about an unknown one is left. Done when
     ``max_questions`` were asked, or when every dimension is known well enough.
     """
     qmap = _question_map(fw, questions)
@@ -481,10 +482,18 @@ def next_question(
     # What matters for the themes comes first; the rest is still worth a question, since
     # the coach's first call starts from the whole picture (``OTHER_DIMENSIONS_SHARE``).
     weight = {d: OTHER_DIMENSIONS_SHARE + (1 - OTHER_DIMENSIONS_SHARE) * r for d, r in rel.items()}
+    # A question about a dimension already known is asked only when no question about an
+    # unknown one is left: an owner answers what a question is mostly about, so a second
+    # question on the same thing tells the coach less than a first one on another.
+    open_questions = [q for q in qmap.values() if q.id not in asked]
+    fresh = [
+        q
+        for q in open_questions
+        if profile.dimensions[main_dimension(q) or ""].confidence < COVERED_FROM
+        if (main_dimension(q) or "") in profile.dimensions
+    ]
     best_id, best_value = None, 0.0
-    for q in qmap.values():
-        if q.id in asked:
-            continue
+    for q in fresh or open_questions:
         value = sum(
             w * weight.get(d, 0.0) * uncertainty.get(d, 0.0) for d, w in q.dimensions.items()
         )

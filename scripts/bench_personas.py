@@ -889,9 +889,18 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--record", action="store_true", help="also write docs/benchmarks/")
     parser.add_argument("--no-gate", action="store_true", help="exit 0 even when a gate fails")
+    parser.add_argument(
+        "--personas",
+        type=Path,
+        default=PERSONAS,
+        help="persona file (default: the held-out set; data/personas_dev/personas.yml to study"
+        " failures; --record only with the held-out set)",
+    )
     args = parser.parse_args()
+    if args.record and args.personas.resolve() != PERSONAS.resolve():
+        parser.error("--record writes the held-out figures: leave --personas at its default")
     command = " ".join([".venv/bin/python scripts/bench_personas.py", *sys.argv[1:]])
-    personas = yaml.safe_load(PERSONAS.read_text(encoding="utf-8"))["personas"]
+    personas = yaml.safe_load(args.personas.read_text(encoding="utf-8"))["personas"]
     if args.only:
         wanted = set(args.only.split(","))
         personas = [p for p in personas if p["id"] in wanted]

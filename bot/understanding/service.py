@@ -37,6 +37,7 @@ TEXT_SWING = 35
 TEXT_MIN_CERTAINTY = 0.3  # the least certainty a reading counts with (score 50 +- 10.5)
 TEXT_CONFIDENCE = engine.TEXT_MATCH_CONFIDENCE
 ANSWERED_CONFIDENCE = engine.BUTTON_CONFIDENCE
+ANSWER_WORDS = 6  # a reply this long to a question is an answer to it
 
 
 def model_key(fw: Framework | None = None) -> str:
@@ -226,9 +227,12 @@ def score_answer(fw: Framework, text: str, asked: str | None = None) -> dict[str
             * max(TEXT_MIN_CERTAINTY, certainty)
         )
         hits[dim_id] = engine.SignalHit(dim_id, score, r.polarity, (text.strip(),), TEXT_CONFIDENCE)
-    if asked in hits and speaks_about(text, asked):
+    if asked in hits and (speaks_about(text, asked) or len(text.split()) >= ANSWER_WORDS):
         # Their own words about what was asked tell as much as a click on an answer: the
-        # dimension counts as known, so the next question is about something else.
+        # dimension counts as known, so the next question is about something else. A
+        # sentence typed in reply to the question is about it, whatever the mention head
+        # says (on the development personas it missed a third of such answers, and each
+        # miss cost a question on the same thing again).
         hit = hits[asked]
         hits[asked] = replace(hit, confidence=max(hit.confidence, ANSWERED_CONFIDENCE))
     return hits

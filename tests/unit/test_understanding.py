@@ -148,6 +148,42 @@ def test_an_answer_in_own_words_is_not_asked_about_again(models):
     assert engine.main_dimension(fw.questions[nxt]) != "leren_van_elkaar"
 
 
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # Sentences the mention head did not take as being about the question (written
+        # for this test, in the style of the development personas).
+        (
+            "q_gesprekken",
+            "Elk half jaar drinken we samen koffie buiten de zaak en dan vraag ik waar ze naartoe willen.",
+        ),
+        (
+            "q_fouten",
+            "Dan zoeken we samen uit hoe het kwam, en daarna gaan we gewoon weer door met het werk.",
+        ),
+    ],
+)
+def test_a_sentence_typed_in_reply_counts_as_an_answer_to_the_question(models, question, said):
+    fw = load_framework()
+    main = engine.main_dimension(fw.questions[question])
+    hit = service.score_answer(fw, said, main)[main]
+    assert hit.confidence >= engine.COVERED_FROM
+    answers = [engine.Answer(question, text=said)]
+    for _ in range(5):  # no second question on the same thing while others are unknown
+        nxt = engine.next_question(
+            fw, ["behoud"], answers, max_questions=8, read_text=service.score_answer
+        )
+        assert nxt is not None
+        assert engine.main_dimension(fw.questions[nxt]) != main, answers
+        answers.append(engine.Answer(nxt, skipped=True))
+
+
+def test_a_short_reply_is_not_taken_as_the_answer(models):
+    fw = load_framework()
+    hit = service.score_answer(fw, "geen idee", "leidinggevende").get("leidinggevende")
+    assert hit is None or hit.confidence < engine.COVERED_FROM
+
+
 def test_the_intake_goes_on_past_the_themes_dimensions(models):
     """What the themes point at comes first, but the coach also needs the rest."""
     fw = load_framework()
