@@ -19,6 +19,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -26,6 +27,10 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.understanding import corpus  # noqa: E402
+
 BLIND = ROOT / "data" / "intents_blind"
 RASA = ROOT / ".venv" / "bin" / "rasa"
 
@@ -34,35 +39,8 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", " ", str(text).strip().lower())
 
 
-def known_lines() -> set[str]:
-    seen = set()
-    for path in (ROOT / "data" / "nlu").glob("*.yml"):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-            for line in item.get("examples", "").splitlines():
-                if line.strip().startswith("- "):
-                    seen.add(norm(line.strip()[2:]))
-    return seen
-
-
-def as_nlu(paths: list[Path], known: set[str]) -> str:
-    by_text: dict[str, set[str]] = {}
-    rows: list[tuple[str, str, str]] = []
-    for path in paths:
-        for intent, examples in yaml.safe_load(path.read_text(encoding="utf-8"))["intents"].items():
-            for ex in examples:
-                text = re.sub(r"\s+", " ", str(ex)).strip()
-                if text and norm(text) not in known:
-                    by_text.setdefault(norm(text), set()).add(intent)
-                    rows.append((intent, norm(text), text))
-    out, done = ['version: "3.1"', "nlu:"], set()
-    for intent in sorted({r[0] for r in rows}):
-        lines = [
-            t
-            for i, n, t in rows
-            if i == intent and len(by_text[n]) == 1 and not (n in done or done.add(n))
-        ]
-        out += [f"- intent: {intent}", "  examples: |"] + [f"    - {t}" for t in lines]
-    return "\n".join(out) + "\n"
+known_lines = corpus.nlu_lines
+as_nlu = corpus.blind_intents_nlu
 
 
 def run(train_files: list[Path], test_file: Path, work: Path) -> dict:

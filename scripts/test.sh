@@ -22,7 +22,7 @@ step "Unit-, actie- en integratietests"
 "$PY" -m pytest -q -m "not e2e and not browser" -p no:cacheprovider
 
 step "Rasa-data valideren"
-"$VENV/bin/rasa" data validate --fail-on-warning --data data/nlu data/rules --domain domain.yml --config config.yml \
+"$VENV/bin/rasa" data validate --fail-on-warning --data data/nlu "$VAR/nlu" data/rules --domain domain.yml --config config.yml \
   >"$VAR/log/validate.log" 2>&1 || { grep -v "Deprecat" "$VAR/log/validate.log" | tail -n 30; die "Rasa-data niet in orde; zie var/log/validate.log"; }
 
 step "Testgesprekken (rasa test, fout bij elke verkeerde voorspelling)"

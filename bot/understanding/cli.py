@@ -1,4 +1,5 @@
-"""``python -m bot understanding train|check``: the theme and answer classifiers."""
+"""``python -m bot understanding train|check|intents``: the theme and answer classifiers, and
+the blind writers' intent examples as Rasa training data."""
 
 from __future__ import annotations
 
@@ -35,6 +36,20 @@ def _check(args: argparse.Namespace) -> int:
     return 1
 
 
+def _intents(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.understanding import corpus
+
+    paths = sorted(corpus.INTENTS_BLIND_DIR.glob("*.yml"))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    text = corpus.blind_intents_nlu(paths)
+    if not out.is_file() or out.read_text(encoding="utf-8") != text:  # keeps mtime when same
+        out.write_text(text, encoding="utf-8")
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("understanding", help="theme and answer classifiers")
     sub = parser.add_subparsers(dest="understanding_command", required=True)
@@ -44,3 +59,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub.add_parser("check", help="fail when the classifiers are missing or stale").set_defaults(
         func=_check
     )
+    intents = sub.add_parser(
+        "intents", help="write the blind writers' intent examples (data/intents_blind/) as Rasa NLU"
+    )
+    intents.add_argument("out", help="the file to write, e.g. var/nlu/blind.yml")
+    intents.set_defaults(func=_intents)

@@ -100,3 +100,52 @@ def corpus_hash(*extra: str) -> str:
     for item in extra:
         digest.update(item.encode())
     return digest.hexdigest()[:16]
+
+
+# ----------------------------------------------------------------- intent examples
+
+NLU_DIR = ROOT / "data" / "nlu"
+INTENTS_BLIND_DIR = ROOT / "data" / "intents_blind"
+
+
+def _norm_line(text: str) -> str:
+    return " ".join(str(text).lower().split())
+
+
+def nlu_lines(directory: Path = NLU_DIR) -> set[str]:
+    """Every example of the Rasa NLU files in ``directory``, normalised."""
+    seen: set[str] = set()
+    for path in sorted(directory.glob("*.yml")):
+        for item in (load_yaml(path) or {}).get("nlu") or []:
+            for line in str(item.get("examples", "")).splitlines():
+                if line.strip().startswith("- "):
+                    seen.add(_norm_line(line.strip()[2:]))
+    return seen
+
+
+def blind_intents_nlu(paths: list[Path], known: set[str] | None = None) -> str:
+    """The blind writers' intent examples (``intents: {intent: [text]}``) as Rasa NLU YAML.
+
+    Lines already in ``known`` (data/nlu) are left out, and so is a line two intents claim
+    (one writer's "bel mijn vrouw" is off-topic, another's may ask for a person).
+    """
+    known = nlu_lines() if known is None else known
+    intents_of: dict[str, set[str]] = {}
+    rows: list[tuple[str, str, str]] = []
+    for path in paths:
+        for intent, examples in ((load_yaml(path) or {}).get("intents") or {}).items():
+            for example in examples or []:
+                text = " ".join(str(example).split())
+                key = _norm_line(text)
+                if text and key not in known:
+                    intents_of.setdefault(key, set()).add(str(intent))
+                    rows.append((str(intent), key, text))
+    out, done = ['version: "3.1"', "nlu:"], set()
+    for intent in sorted({r[0] for r in rows}):
+        lines = []
+        for i, key, text in rows:
+            if i == intent and len(intents_of[key]) == 1 and key not in done:
+                done.add(key)
+                lines.append(text)
+        out += [f"- intent: {intent}", "  examples: |"] + [f"    - {t}" for t in lines]
+    return "\n".join(out) + "\n"
