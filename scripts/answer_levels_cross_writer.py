@@ -81,6 +81,7 @@ def main() -> int:
             for threshold in args.partial_from:
                 service.PARTIAL_FROM = threshold
                 service._reading.cache_clear()
+                service._levels.cache_clear()
                 gold = [e.level for e in graded[left_out]]
                 found = levels(fw, graded[left_out])
                 right = sum(g == f for g, f in zip(gold, found, strict=True))

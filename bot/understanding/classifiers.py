@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.language import normalize
-from bot.understanding.corpus import AnswerExample, ThemeExample
+from bot.understanding.corpus import LEVELS, AnswerExample, ThemeExample
 
 FOLDS = 3
 SURE_THEME = 0.6  # a second theme from the classifier needs this probability
@@ -339,6 +339,72 @@ class ThemeModel:
         return [t for _, t in sorted(hits, reverse=True)]
 
 
+LEVEL_C = 4.0  # inverse L2 strength of the level head (graded files left out in turn)
+
+
+@dataclass
+class LevelHead:
+    """Which level an answer shows on the dimension asked: one softmax over the levels.
+
+    Features: the answer features plus which dimension was asked, so that "dat moet uit
+    de winst komen" can weigh otherwise for a budget question than for another. Trained on
+    the graded answers only (their writers graded the asked dimension)."""
+
+    levels: tuple[str, ...]
+    dimensions: tuple[str, ...]
+    weights: np.ndarray  # (levels, features)
+    biases: np.ndarray  # (levels,)
+
+    @staticmethod
+    def features(ngrams: Ngrams, texts: Sequence[str], vectors: np.ndarray, asked, dims):
+        from scipy.sparse import csr_matrix, hstack
+
+        onehot = np.zeros((len(texts), len(dims)), dtype=np.float32)
+        for i, dim in enumerate(asked):
+            if dim in dims:
+                onehot[i, dims.index(dim)] = 1.0
+        return hstack([answer_features(ngrams, texts, vectors), csr_matrix(onehot)]).tocsr()
+
+    @classmethod
+    def train(cls, ngrams: Ngrams, graded: Sequence[AnswerExample], vectors, dims) -> LevelHead:
+        from sklearn.linear_model import LogisticRegression
+
+        levels = tuple(lv for lv in LEVELS if any(ex.level == lv for ex in graded))
+        x = cls.features(
+            ngrams, [ex.text for ex in graded], vectors, [ex.asked for ex in graded], list(dims)
+        )
+        y = np.array([levels.index(ex.level) for ex in graded])
+        model = LogisticRegression(C=LEVEL_C, class_weight="balanced", max_iter=3000)
+        model.fit(x, y)
+        return cls(
+            levels, tuple(dims), model.coef_.astype(np.float32), model.intercept_.astype(np.float32)
+        )
+
+    def probabilities(self, ngrams: Ngrams, texts: Sequence[str], vectors, asked) -> np.ndarray:
+        x = self.features(ngrams, texts, vectors, asked, list(self.dimensions))
+        z = np.asarray(x @ self.weights.T) + self.biases
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {
+            f"{prefix}_levels": np.array(self.levels),
+            f"{prefix}_dims": np.array(self.dimensions),
+            f"{prefix}_w": self.weights,
+            f"{prefix}_b": self.biases,
+        }
+
+    @classmethod
+    def from_arrays(cls, data, prefix: str) -> LevelHead:
+        return cls(
+            tuple(str(i) for i in data[f"{prefix}_levels"]),
+            tuple(str(i) for i in data[f"{prefix}_dims"]),
+            data[f"{prefix}_w"],
+            data[f"{prefix}_b"],
+        )
+
+
 @dataclass(frozen=True)
 class DimensionReading:
     """What one answer says about one dimension, by the classifier."""
@@ -369,6 +435,7 @@ class AnswerModel:
     polarity: Heads
     mention: Heads
     partial: Heads | None = None
+    level: LevelHead | None = None
 
     @classmethod
     def train(
@@ -407,7 +474,16 @@ class AnswerModel:
             partial = _train_heads(
                 (PARTIAL,), x, {PARTIAL: target}, rows={PARTIAL: graded_rows}, threshold=0.5
             )
-        return cls(ngrams, polarity, mention, partial)
+        level = None
+        if graded:
+            level = LevelHead.train(ngrams, graded, vectors[len(examples) :], dimension_ids)
+        return cls(ngrams, polarity, mention, partial, level)
+
+    def levels(self, texts: Sequence[str], vectors: np.ndarray, asked: Sequence[str]):
+        """Per answer the probability of each level on the dimension asked (None: no head)."""
+        if self.level is None:
+            return None
+        return self.level.probabilities(self.ngrams, texts, vectors, asked)
 
     def read(self, texts: Sequence[str], vectors: np.ndarray) -> list[dict[str, DimensionReading]]:
         x = answer_features(self.ngrams, texts, vectors)
@@ -458,6 +534,7 @@ class Models:
             **self.answers.polarity.arrays("pol"),
             **self.answers.mention.arrays("men"),
             **(self.answers.partial.arrays("par") if self.answers.partial else {}),
+            **(self.answers.level.arrays("lvl") if self.answers.level else {}),
         )
         tmp.replace(path)
 
@@ -472,5 +549,6 @@ class Models:
                     Heads.from_arrays(data, "pol"),
                     Heads.from_arrays(data, "men"),
                     Heads.from_arrays(data, "par") if "par_ids" in data else None,
+                    LevelHead.from_arrays(data, "lvl") if "lvl_levels" in data else None,
                 ),
             )

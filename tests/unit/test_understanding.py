@@ -69,6 +69,10 @@ def test_models_round_trip_through_npz(models, tmp_path):
         models.themes.probabilities(texts, vectors), again.themes.probabilities(texts, vectors)
     )
     assert models.answers.read(texts, vectors) == again.answers.read(texts, vectors)
+    asked = ["leren_van_elkaar", "ruimte_en_veiligheid"]
+    levels = models.answers.levels(texts, vectors, asked)
+    assert levels is not None and np.allclose(levels.sum(axis=1), 1.0)
+    assert np.allclose(levels, again.answers.levels(texts, vectors, asked))
 
 
 def test_model_key_follows_the_corpus(monkeypatch, tmp_path):
@@ -176,6 +180,22 @@ def test_a_sentence_typed_in_reply_counts_as_an_answer_to_the_question(models, q
         assert nxt is not None
         assert engine.main_dimension(fw.questions[nxt]) != main, answers
         answers.append(engine.Answer(nxt, skipped=True))
+
+
+def test_the_level_vote_keeps_a_score_inside_the_level_it_chose(models, monkeypatch):
+    fw = load_framework()
+    said = "dan krijgt hij de wind van voren en daarmee is het klaar"
+    hit = service.score_answer(fw, said, "ruimte_en_veiligheid")["ruimte_en_veiligheid"]
+    probs = dict(zip(models.answers.level.levels, service._levels(said, "ruimte_en_veiligheid")))
+    # Whatever the vote chose, the score says the same level (what the profile shows).
+    level = {"sterk": engine.LEVEL_STRONG, "op_weg": engine.LEVEL_ON_THE_WAY}.get(
+        max(probs, key=lambda lv: probs[lv]), engine.LEVEL_ATTENTION
+    )
+    monkeypatch.setattr(service, "LEVEL_VOTE", 0.0)  # the head alone decides
+    service._levels.cache_clear()
+    alone = service._level_vote(said, "ruimte_en_veiligheid", hit)
+    assert engine.level_for(alone.score) == level
+    assert hit.score < 50  # a telling-off after a mistake is no room to try
 
 
 def test_a_short_reply_is_not_taken_as_the_answer(models):
