@@ -186,7 +186,8 @@ def test_the_level_vote_keeps_a_score_inside_the_level_it_chose(models, monkeypa
     fw = load_framework()
     said = "dan krijgt hij de wind van voren en daarmee is het klaar"
     hit = service.score_answer(fw, said, "ruimte_en_veiligheid")["ruimte_en_veiligheid"]
-    probs = dict(zip(models.answers.level.levels, service._levels(said, "ruimte_en_veiligheid")))
+    levels = service._levels(said, "ruimte_en_veiligheid")
+    probs = dict(zip(models.answers.level.levels, levels, strict=True))
     # Whatever the vote chose, the score says the same level (what the profile shows).
     level = {"sterk": engine.LEVEL_STRONG, "op_weg": engine.LEVEL_ON_THE_WAY}.get(
         max(probs, key=lambda lv: probs[lv]), engine.LEVEL_ATTENTION
