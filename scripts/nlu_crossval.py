@@ -2,8 +2,7 @@
 
 Runs ``rasa test nlu --cross-validation`` on data/nlu with config.yml, copies the
 intent report to docs/benchmarks/nlu-intent-report.json and fails when macro F1
-is below 0.93 or any intent is below 0.85 (the issue asks 0.95 and 0.90: not yet
-reached; these marks keep what was reached).
+is below 0.95 or any intent is below 0.90 (the understanding issue's gates).
 
     .venv/bin/python scripts/nlu_crossval.py [--folds 5] [--record]
 
@@ -26,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "benchmarks" / "nlu-intent-report.json"
 SUMMARY = ROOT / "docs" / "benchmarks" / "nlu.md"
 FOLD_SEED = 42
-MACRO_F1_MIN = 0.93
-INTENT_F1_MIN = 0.85
+MACRO_F1_MIN = 0.95
+INTENT_F1_MIN = 0.90
 TARGET_MACRO_F1, TARGET_INTENT_F1 = 0.95, 0.90  # what the understanding issue asks
 
 
@@ -98,6 +97,10 @@ def main() -> int:
         f"Measured {date.today().isoformat()} with `.venv/bin/python scripts/nlu_crossval.py` "
         f"({args.folds} folds drawn with seed {FOLD_SEED}, config.yml, data/nlu; CI runs the same). "
         "Full report: `nlu-intent-report.json`.",
+        "",
+        "The served model also learns from `data/intents_blind/` (other writers' words, left "
+        "out here so that each can be tested on a model that never read it: "
+        "`intents-cross-writer.md`).",
         "",
         f"Macro F1: **{macro:.3f}** (pass mark {MACRO_F1_MIN}); every intent must reach {INTENT_F1_MIN}.",
         "",
