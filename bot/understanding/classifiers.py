@@ -245,6 +245,24 @@ def _best_threshold(
     return best[1]
 
 
+def _store(obj, prefix: str) -> dict[str, np.ndarray]:
+    """The fields named in ``obj._STORED`` as arrays under ``{prefix}_{key}`` (npz keys)."""
+    return {
+        f"{prefix}_{key}": np.array(value) if isinstance(value, tuple) else value
+        for name, key in obj._STORED
+        for value in [getattr(obj, name)]
+    }
+
+
+def _stored(cls, data, prefix: str) -> dict:
+    """The constructor arguments :func:`_store` wrote; name tuples come back as ``str``."""
+    out = {}
+    for name, key in cls._STORED:
+        value = data[f"{prefix}_{key}"]
+        out[name] = tuple(str(v) for v in value) if value.dtype.kind in "US" else value
+    return out
+
+
 @dataclass
 class Heads:
     """Parallel one-vs-rest heads: weights (k, f), biases (k,), thresholds (k,)."""
@@ -260,22 +278,14 @@ class Heads:
     def probabilities(self, features) -> np.ndarray:
         return _sigmoid(np.asarray(features @ self._columns) + self.biases)
 
+    _STORED = (("ids", "ids"), ("weights", "w"), ("biases", "b"), ("thresholds", "t"))
+
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
-        return {
-            f"{prefix}_ids": np.array(self.ids),
-            f"{prefix}_w": self.weights,
-            f"{prefix}_b": self.biases,
-            f"{prefix}_t": self.thresholds,
-        }
+        return _store(self, prefix)
 
     @classmethod
     def from_arrays(cls, data, prefix: str) -> Heads:
-        return cls(
-            tuple(str(i) for i in data[f"{prefix}_ids"]),
-            data[f"{prefix}_w"],
-            data[f"{prefix}_b"],
-            data[f"{prefix}_t"],
-        )
+        return cls(**_stored(cls, data, prefix))
 
 
 def _train_heads(
@@ -391,22 +401,14 @@ class LevelHead:
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
 
+    _STORED = (("levels", "levels"), ("dimensions", "dims"), ("weights", "w"), ("biases", "b"))
+
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
-        return {
-            f"{prefix}_levels": np.array(self.levels),
-            f"{prefix}_dims": np.array(self.dimensions),
-            f"{prefix}_w": self.weights,
-            f"{prefix}_b": self.biases,
-        }
+        return _store(self, prefix)
 
     @classmethod
     def from_arrays(cls, data, prefix: str) -> LevelHead:
-        return cls(
-            tuple(str(i) for i in data[f"{prefix}_levels"]),
-            tuple(str(i) for i in data[f"{prefix}_dims"]),
-            data[f"{prefix}_w"],
-            data[f"{prefix}_b"],
-        )
+        return cls(**_stored(cls, data, prefix))
 
 
 @dataclass(frozen=True)
