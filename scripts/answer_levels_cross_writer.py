@@ -122,7 +122,7 @@ def main() -> int:
                     "|---|---|---:|---:|---:|---|",
                     *lines,
                     "",
-                    "## Over both files",
+                    "## Over all files",
                     "",
                     "| trained on | partial from | level accuracy |",
                     "|---|---:|---:|",
