@@ -205,7 +205,15 @@ def _fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
 
     if y.min() == y.max():  # one class only: a constant
         return np.zeros(x.shape[1], dtype=np.float32), (8.0 if y[0] else -8.0)
-    model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=1000)
+    # The dual problem is the same fit, twice as fast when there are more n-grams than
+    # examples (always, here).
+    model = LogisticRegression(
+        C=c,
+        class_weight="balanced",
+        solver="liblinear",
+        max_iter=1000,
+        dual=x.shape[0] < x.shape[1],
+    )
     model.fit(x, y)
     return model.coef_[0].astype(np.float32), float(model.intercept_[0])
 
