@@ -469,7 +469,7 @@ class _Turn:
                 guessed = conv.dialogue.get("guessed") or []
                 if pending in guessed:
                     guessed.remove(pending)
-                self.facts_in_passing(self.text)
+                self.facts_in_passing(self.text, about_firm=True)
         if pending == "_new_place":
             conv.clear_pending()
             self.offer_coach()
@@ -511,8 +511,13 @@ class _Turn:
             conv.phase = INTAKE
         self.advance()
 
-    def facts_in_passing(self, text: str, tentative: bool = False) -> None:
+    def facts_in_passing(
+        self, text: str, tentative: bool = False, about_firm: bool = False
+    ) -> None:
         """Company facts mentioned along the way ("12 man in Enschede"), for facts not yet known.
+
+        ``about_firm``: the text answers a question about the company ("transport in Zwolle
+        met 30 man" to the size question), so a sector word names the firm's own sector.
 
         Facts read from the first worry are ``tentative`` (``dialogue["guessed"]``): told
         about a worry, "ik ben 61" or "om mensen op te leiden" are easily misread. Facts
@@ -538,7 +543,11 @@ class _Turn:
             if size:
                 guess("company_size", size)
         if open_for("sector"):
-            sector = sectors.detect_sector_in_passing(text)
+            sector = (
+                sectors.detect_sector(text)
+                if about_firm
+                else sectors.detect_sector_in_passing(text)
+            )
             if sector:
                 guess("sector", sector.label)
         if open_for("location"):

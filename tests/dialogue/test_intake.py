@@ -766,3 +766,12 @@ def test_a_fact_guessed_from_the_opening_gives_way_to_what_is_said_about_the_com
     assert chat.slots["company_size"] == 9
     assert chat.slots["location"] == "Zwolle"
     assert "location" not in chat.slots["dialogue"]["guessed"]  # said now, no longer a guess
+
+
+def test_a_sector_told_with_the_size_is_not_asked_again():
+    chat = to_facts(Chat())
+    chat.say("transport in Zwolle met 30 man", intent="vertellen")
+    assert chat.slots["company_size"] == 30
+    assert chat.slots["sector"] == "Transport"
+    assert chat.slots["location"] == "Zwolle"
+    assert chat.pending not in ("sector", "location", "company_size"), chat.said
