@@ -61,6 +61,12 @@ DETOURS = {
     "groeten",
     "bedanken",
 }
+# A message phrased as a question: a question mark, a question word first, or a word or two.
+_ASKS = re.compile(
+    r"\?|^\s*(?:\S+(?:\s+\S+)?\s*$|(?:wat|hoeveel|hoe|wie|waar|wanneer|waarom|welke|is|zijn|"
+    r"kost|kosten|kan|kun|mag|moet|krijg|betaal|betalen|komen|zit|zitten|en|maar|dus|ok|oke)\b)",
+    re.IGNORECASE,
+)
 QUESTIONS_BACK = {"vraag_uitleg", "vraag_privacy", "vraag_wie", "vraag_kosten", "hulp"}
 LEAVING = {
     "opnieuw": "restart",
@@ -146,6 +152,8 @@ class _Turn:
 
     def detour(self) -> str | None:
         intent = self.intent()
+        if intent == "vraag_kosten" and not self.msg.from_button and not _ASKS.search(self.text):
+            return None  # "een cursus mag niks kosten" tells; it does not ask what this costs
         if intent in DETOURS:
             return intent
         # A question back that the NLU half recognised is still a question back.

@@ -240,3 +240,12 @@ def test_fallback_with_a_recognisable_worry_starts_the_intake():
     assert chat.phase == "intake" and chat.pending == "company_size"
     assert text_of(chat, "fallback") not in chat.said
     assert text_of(chat, "opening.again") not in chat.said
+
+
+def test_money_in_a_story_is_not_a_question_about_costs():
+    chat = to_questions(Chat())
+    costs = text_of(chat, "faq.vraag_kosten")
+    told = chat.say("een cursus mag eigenlijk niks kosten", intent="vraag_kosten", confidence=0.95)
+    assert all(r.text != costs for r in told), [r.text for r in told]
+    asked = chat.say("wat kost die coach dan?", intent="vraag_kosten", confidence=0.95)
+    assert any(r.text == costs for r in asked), [r.text for r in asked]
