@@ -482,16 +482,16 @@ def next_question(
     # What matters for the themes comes first; the rest is still worth a question, since
     # the coach's first call starts from the whole picture (``OTHER_DIMENSIONS_SHARE``).
     weight = {d: OTHER_DIMENSIONS_SHARE + (1 - OTHER_DIMENSIONS_SHARE) * r for d, r in rel.items()}
+
     # A question about a dimension already known is asked only when no question about an
     # unknown one is left: an owner answers what a question is mostly about, so a second
     # question on the same thing tells the coach less than a first one on another.
+    def known(q: Question) -> bool:
+        ds = profile.dimensions.get(main_dimension(q) or "")
+        return ds is not None and ds.confidence >= COVERED_FROM
+
     open_questions = [q for q in qmap.values() if q.id not in asked]
-    fresh = [
-        q
-        for q in open_questions
-        if profile.dimensions[main_dimension(q) or ""].confidence < COVERED_FROM
-        if (main_dimension(q) or "") in profile.dimensions
-    ]
+    fresh = [q for q in open_questions if not known(q)]
     best_id, best_value = None, 0.0
     for q in fresh or open_questions:
         value = sum(

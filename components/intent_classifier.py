@@ -113,7 +113,7 @@ class EncoderIntentClassifier(IntentClassifier, GraphComponent):
     def _features(self, messages: list[Message], width: int):
         """N-grams beside the sentence vectors, ``width`` columns for the vectors (a
         message without a vector, or with one of another size, gets zeros there), then
-        the place flag. Emoji are read as words first ("👍" as "duim omhoog")."""
+        the place flag. Emoji are read as words first ("👍" as "prima")."""
         from scipy.sparse import csr_matrix, hstack
 
         assert self.ngrams is not None

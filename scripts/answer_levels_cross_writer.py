@@ -34,12 +34,6 @@ from bot.understanding import classifiers, corpus, service  # noqa: E402
 from bot.understanding.encoder import get_encoder  # noqa: E402
 
 OUT = ROOT / "docs" / "benchmarks" / "answer-levels-cross-writer.md"
-LEVEL_OF = {
-    engine.LEVEL_STRONG: "sterk",
-    engine.LEVEL_ON_THE_WAY: "op_weg",
-    engine.LEVEL_ATTENTION: "aandachtspunt",
-    engine.LEVEL_UNKNOWN: "onbekend",
-}
 
 
 def levels(fw, examples) -> list[str]:
@@ -47,7 +41,7 @@ def levels(fw, examples) -> list[str]:
     for ex in examples:
         hits = service.score_answer(fw, ex.text, ex.asked)
         hit = hits.get(ex.asked or "")
-        found.append(LEVEL_OF[engine.level_for(hit.score if hit else None)])
+        found.append(service.LEVEL_ID.get(engine.level_for(hit.score if hit else None), "onbekend"))
     return found
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -33,14 +32,6 @@ from bot.understanding import corpus  # noqa: E402
 
 BLIND = ROOT / "data" / "intents_blind"
 RASA = ROOT / ".venv" / "bin" / "rasa"
-
-
-def norm(text: str) -> str:
-    return re.sub(r"\s+", " ", str(text).strip().lower())
-
-
-known_lines = corpus.nlu_lines
-as_nlu = corpus.blind_intents_nlu
 
 
 def run(train_files: list[Path], test_file: Path, work: Path) -> dict:
@@ -79,18 +70,21 @@ def main() -> int:
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
     writers = sorted(BLIND.glob("*.yml"))
-    known = known_lines()
+    known = corpus.nlu_lines()
     nlu = sorted((ROOT / "data" / "nlu").glob("*.yml"))
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for w in writers:
             test = work / f"test-{w.name}"
-            test.write_text(as_nlu([w], known), encoding="utf-8")
+            test.write_text(corpus.blind_intents_nlu([w], known), encoding="utf-8")
             alone = run(nlu, test, work / "alone")
             others = [o for o in writers if o != w]
             extra = work / "others.yml"
-            extra.write_text(as_nlu(others, known | {norm(t) for t in _texts(w)}), encoding="utf-8")
+            extra.write_text(
+                corpus.blind_intents_nlu(others, known | {corpus.norm_line(t) for t in _texts(w)}),
+                encoding="utf-8",
+            )
             plus = run(nlu + [extra], test, work / "plus") if others else None
             rows.append((w.stem, alone, plus))
     lines = [

@@ -108,7 +108,8 @@ NLU_DIR = ROOT / "data" / "nlu"
 INTENTS_BLIND_DIR = ROOT / "data" / "intents_blind"
 
 
-def _norm_line(text: str) -> str:
+def norm_line(text: str) -> str:
+    """An example line as compared between files: lower case, single spaces."""
     return " ".join(str(text).lower().split())
 
 
@@ -119,7 +120,7 @@ def nlu_lines(directory: Path = NLU_DIR) -> set[str]:
         for item in (load_yaml(path) or {}).get("nlu") or []:
             for line in str(item.get("examples", "")).splitlines():
                 if line.strip().startswith("- "):
-                    seen.add(_norm_line(line.strip()[2:]))
+                    seen.add(norm_line(line.strip()[2:]))
     return seen
 
 
@@ -136,7 +137,7 @@ def blind_intents_nlu(paths: list[Path], known: set[str] | None = None) -> str:
         for intent, examples in ((load_yaml(path) or {}).get("intents") or {}).items():
             for example in examples or []:
                 text = " ".join(str(example).split())
-                key = _norm_line(text)
+                key = norm_line(text)
                 if text and key not in known:
                     intents_of.setdefault(key, set()).add(str(intent))
                     rows.append((str(intent), key, text))
